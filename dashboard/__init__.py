@@ -1,0 +1,1 @@
+"""Dispatches: a correspondence-network dashboard of the 1949 Stalin-Mao telegrams."""
