@@ -1,0 +1,467 @@
+"""The corpus: load and validate the CSV files, then filter and aggregate them (pandas only)."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
+
+MESSAGES_FILE = "messages.csv"
+PEOPLE_FILE = "people.csv"
+COPIES_FILE = "copies.csv"
+EVENTS_FILE = "events.csv"
+
+# Column names, defined once and imported wherever a frame is read.
+MESSAGE_ID = "message_id"
+DATE = "date"
+DATE_CERTAINTY = "date_certainty"
+DATE_NOTE = "date_note"
+SENDER = "sender"
+RECIPIENT = "recipient"
+VIA = "via"
+CODENAME = "codename"
+KIND = "kind"
+TITLE = "title"
+SUMMARY = "summary"
+ARCHIVE_REF = "archive_ref"
+CLASSIFICATION = "classification"
+IN_REPLY_TO = "in_reply_to"
+SOURCE = "source"
+
+PERSON_ID = "person_id"
+NAME = "name"
+ALIASES = "aliases"
+PERSON_KIND = "kind"
+SIDE = "side"
+ROLE = "role"
+POLITBURO = "soviet_politburo_1949"
+MEMBERSHIP_NOTE = "membership_note"
+
+MEMBER = "member"
+COPIES = "copies"
+
+EVENT_ID = "event_id"
+START = "start"
+END = "end"
+CATEGORY = "category"
+PEOPLE = "people"
+
+COUNT = "messages"
+DATE_CERTAINTIES = ("exact", "approximate", "unknown")
+LIST_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a corpus file: its name, whether the file must have it, and its type."""
+
+    name: str
+    required: bool = False
+    type: str = "text"  # text | date | int | bool | person | people | message | certainty
+    nonempty: bool = False
+
+
+SCHEMAS: dict[str, tuple[Column, ...]] = {
+    MESSAGES_FILE: (
+        Column(MESSAGE_ID, required=True, nonempty=True),
+        Column(DATE, required=True, type="date", nonempty=True),
+        Column(DATE_CERTAINTY, type="certainty"),
+        Column(DATE_NOTE),
+        Column(SENDER, required=True, type="person", nonempty=True),
+        Column(RECIPIENT, required=True, type="person", nonempty=True),
+        Column(VIA, type="person"),
+        Column(CODENAME),
+        Column(KIND),
+        Column(TITLE),
+        Column(SUMMARY),
+        Column(ARCHIVE_REF),
+        Column(CLASSIFICATION),
+        Column(IN_REPLY_TO, type="message"),
+        Column(SOURCE),
+    ),
+    PEOPLE_FILE: (
+        Column(PERSON_ID, required=True, nonempty=True),
+        Column(NAME, required=True, nonempty=True),
+        Column(ALIASES),
+        Column(CODENAME),
+        Column(PERSON_KIND),
+        Column(SIDE),
+        Column(ROLE),
+        Column(POLITBURO, type="bool"),
+        Column(MEMBERSHIP_NOTE),
+        Column(SOURCE),
+    ),
+    COPIES_FILE: (
+        Column(MESSAGE_ID, required=True, type="message", nonempty=True),
+        Column(MEMBER, required=True, type="person", nonempty=True),
+        Column(COPIES, required=True, type="int", nonempty=True),
+        Column(SOURCE),
+    ),
+    EVENTS_FILE: (
+        Column(EVENT_ID, required=True, nonempty=True),
+        Column(START, required=True, type="date", nonempty=True),
+        Column(END, type="date"),
+        Column(DATE_CERTAINTY, type="certainty"),
+        Column(CATEGORY),
+        Column(TITLE, required=True, nonempty=True),
+        Column(SUMMARY),
+        Column(PEOPLE, type="people"),
+        Column(SOURCE),
+    ),
+}
+# Files a corpus folder may leave out: a corpus of bare messages is still a corpus.
+OPTIONAL_FILES = (COPIES_FILE, EVENTS_FILE)
+TRUE_WORDS = {"true", "yes", "1"}
+FALSE_WORDS = {"false", "no", "0", ""}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a corpus file, located so that a person can find and fix it."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class CorpusError(ValueError):
+    """Every problem found in a corpus, reported together so all can be fixed in one pass."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the corpus:\n{lines}")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key, so 'filippov', 'Filippov' and 'Fílippov' all match."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def split_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The messages, the people and bodies, the distribution copies and the context events.
+
+    Immutable: every filter returns a new Corpus. `people` and `alias_index` always hold the
+    whole cast, so that a filtered corpus can still name everyone.
+    """
+
+    messages: pd.DataFrame
+    people: pd.DataFrame
+    copies: pd.DataFrame
+    events: pd.DataFrame
+    origin: str = "bundled corpus"
+    period: tuple[pd.Timestamp, pd.Timestamp] = field(
+        default=(pd.Timestamp("1949-01-01"), pd.Timestamp("1949-05-31"))
+    )
+    alias_index: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    # --- filtering --------------------------------------------------------------------
+    def filter(
+        self,
+        start: pd.Timestamp | str | None = None,
+        end: pd.Timestamp | str | None = None,
+        people: Iterable[str] | None = None,
+        kinds: Iterable[str] | None = None,
+    ) -> Corpus:
+        """Messages within [start, end] (inclusive), touching any of `people`, of any of `kinds`.
+
+        A message touches a person who sent, received or relayed it. Copies follow their
+        messages; events are kept when they overlap the date range.
+        """
+        messages = self.messages
+        keep = pd.Series(True, index=messages.index)
+        if start is not None:
+            keep &= messages[DATE] >= pd.Timestamp(start)
+        if end is not None:
+            keep &= messages[DATE] <= pd.Timestamp(end)
+        if people:
+            wanted = list(people)
+            keep &= (
+                messages[SENDER].isin(wanted)
+                | messages[RECIPIENT].isin(wanted)
+                | messages[VIA].isin(wanted)
+            )
+        if kinds:
+            keep &= messages[KIND].isin(list(kinds))
+        messages = messages[keep]
+        copies = self.copies[self.copies[MESSAGE_ID].isin(messages[MESSAGE_ID])]
+        events = self.events
+        if start is not None:
+            events = events[events[END].fillna(events[START]) >= pd.Timestamp(start)]
+        if end is not None:
+            events = events[events[START] <= pd.Timestamp(end)]
+        return replace(self, messages=messages, copies=copies, events=events)
+
+    # --- lookups ----------------------------------------------------------------------
+    def resolve(self, text: str) -> str | None:
+        """The person_id that a name, alias, codename or id stands for, or None."""
+        return self.alias_index.get(fold(text))
+
+    def label(self, person_id: str, codenames: bool = False) -> str:
+        """How to show a person: by name, or by the codename the documents use for them."""
+        row = self.people_by_id.get(person_id)
+        if row is None:
+            return person_id
+        if codenames and row[CODENAME]:
+            return row[CODENAME]
+        return row[NAME]
+
+    @property
+    def people_by_id(self) -> dict[str, pd.Series]:
+        return _people_by_id(self.people)
+
+    @property
+    def kinds(self) -> list[str]:
+        return sorted(k for k in self.messages[KIND].unique() if k)
+
+    # --- aggregation ------------------------------------------------------------------
+    def pair_counts(self) -> pd.DataFrame:
+        """Messages per (sender, recipient): one row a pair, column `messages`."""
+        return (
+            self.messages.groupby([SENDER, RECIPIENT], sort=True).size().rename(COUNT).reset_index()
+        )
+
+    def daily_counts(self) -> pd.DataFrame:
+        """Messages per day over the whole period, days without messages included as 0."""
+        days = pd.date_range(*self.period, freq="D", name=DATE)
+        counts = self.messages.groupby(DATE).size().reindex(days, fill_value=0)
+        return counts.rename(COUNT).reset_index()
+
+    def copy_counts(self) -> pd.DataFrame:
+        """Distribution copies per (message, member), with the message's sender and date."""
+        merged = self.copies.merge(
+            self.messages[[MESSAGE_ID, SENDER, DATE]], on=MESSAGE_ID, how="inner"
+        )
+        return merged[[MESSAGE_ID, SENDER, DATE, MEMBER, COPIES]].sort_values(
+            [DATE, MESSAGE_ID, MEMBER], ignore_index=True
+        )
+
+    def copies_per_member(self) -> pd.DataFrame:
+        """Total copies each member received, largest first."""
+        totals = self.copies.groupby(MEMBER)[COPIES].sum().sort_values(ascending=False)
+        return totals.reset_index()
+
+    def summary(self) -> str:
+        """One line: counts and date span, e.g. for `validate` on a clean corpus."""
+        dates = self.messages[DATE]
+        span = f"{dates.min():%d %b %Y} - {dates.max():%d %b %Y}" if len(dates) else "no dates"
+        return (
+            f"{len(self.messages)} messages, {len(self.people)} people, "
+            f"{int(self.copies[COPIES].sum())} copies in {len(self.copies)} rows, "
+            f"{len(self.events)} events, {span}"
+        )
+
+
+_PEOPLE_CACHE: dict[int, dict[str, pd.Series]] = {}
+
+
+def _people_by_id(people: pd.DataFrame) -> dict[str, pd.Series]:
+    # The people frame is shared, unchanged, by every filtered corpus: index it once.
+    key = id(people)
+    if key not in _PEOPLE_CACHE:
+        _PEOPLE_CACHE[key] = {row[PERSON_ID]: row for _, row in people.iterrows()}
+    return _PEOPLE_CACHE[key]
+
+
+# --- loading and validation ---------------------------------------------------------------
+
+
+def load_corpus(path: str | Path | None = None) -> Corpus:
+    """Read and validate a corpus; raise CorpusError naming every problem found.
+
+    `path` is a folder holding messages.csv and people.csv (copies.csv and events.csv are
+    optional), or a single messages CSV, such as one exported from the app: its people,
+    copies and events come from beside it when present, else from the bundled corpus.
+    With no path, the bundled corpus. Files are only read, never written.
+    """
+    files = corpus_files(path)
+    problems: list[Problem] = []
+    raw = {name: _read_csv(file_path, name, problems) for name, file_path in files.items()}
+    if problems:
+        raise CorpusError(problems)
+
+    frames = {name: _typed(raw[name], name, problems) for name in SCHEMAS}
+    _check_references(frames, problems)
+    if problems:
+        raise CorpusError(problems)
+
+    messages = frames[MESSAGES_FILE].sort_values([DATE, MESSAGE_ID], ignore_index=True)
+    people = frames[PEOPLE_FILE]
+    alias_index, clashes = _alias_index(people)
+    if clashes:
+        raise CorpusError(clashes)
+    return Corpus(
+        messages=messages,
+        people=people,
+        copies=frames[COPIES_FILE],
+        events=frames[EVENTS_FILE].sort_values([START, EVENT_ID], ignore_index=True),
+        origin=str(files[MESSAGES_FILE]),
+        period=_period(messages[DATE]),
+        alias_index=alias_index,
+    )
+
+
+def corpus_files(path: str | Path | None) -> dict[str, Path]:
+    """Where each corpus file is read from, for a folder, a lone messages CSV, or None."""
+    folder = BUNDLED_DATA if path is None else Path(path)
+    if path is None or folder.is_dir():
+        return {name: folder / name for name in SCHEMAS}
+    # A lone messages file: the other files from beside it if there, else the bundled ones.
+    files = {MESSAGES_FILE: folder}
+    for name in SCHEMAS:
+        if name != MESSAGES_FILE:
+            beside = folder.parent / name
+            files[name] = beside if beside.exists() else BUNDLED_DATA / name
+    return files
+
+
+def _read_csv(path: Path, name: str, problems: list[Problem]) -> pd.DataFrame:
+    schema = SCHEMAS[name]
+    if not path.exists():
+        if name in OPTIONAL_FILES:
+            return pd.DataFrame({c.name: pd.Series(dtype="str") for c in schema})
+        problems.append(Problem(str(path), None, None, "file not found"))
+        return pd.DataFrame()
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(str(path), None, None, f"not UTF-8 text ({exc.reason})"))
+        return pd.DataFrame()
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        problems.append(Problem(str(path), None, None, f"not a readable CSV file: {exc}"))
+        return pd.DataFrame()
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c.name for c in schema if c.required and c.name not in frame.columns]
+    for column in missing:
+        problems.append(Problem(str(path), 1, column, "required column is missing"))
+    for column in schema:
+        if column.name not in frame.columns:
+            frame[column.name] = ""
+    frame.attrs["path"] = str(path)
+    return frame.map(str.strip)
+
+
+def _row(index: int) -> int:
+    """The spreadsheet row of a data row: the header is row 1."""
+    return int(index) + 2
+
+
+def _typed(frame: pd.DataFrame, name: str, problems: list[Problem]) -> pd.DataFrame:
+    """Convert each column to its type, reporting every value that does not fit."""
+    path = frame.attrs.get("path", name)
+    frame = frame.copy()
+
+    def report(rows: pd.Index, column: str, message: str) -> None:
+        for index in rows:
+            text = message.format(value=frame[column][index])
+            problems.append(Problem(path, _row(index), column, text))
+
+    for column in SCHEMAS[name]:
+        values = frame[column.name]
+        if column.nonempty:
+            report(values.index[values == ""], column.name, "value is empty")
+        if column.type == "date":
+            parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+            bad = values.index[parsed.isna() & (values != "")]
+            report(bad, column.name, "{value!r} is not a date in the form YYYY-MM-DD")
+            frame[column.name] = parsed
+        elif column.type == "int":
+            numbers = pd.to_numeric(values, errors="coerce")
+            fractional = (numbers.isna() | (numbers % 1 != 0)) & (values != "")
+            report(values.index[fractional], column.name, "{value!r} is not a whole number")
+            nonpositive = numbers.notna() & (numbers <= 0)
+            report(values.index[nonpositive], column.name, "{value} is not a positive count")
+            frame[column.name] = numbers.fillna(0).astype("int64")
+        elif column.type == "bool":
+            lowered = values.str.lower()
+            unknown = ~lowered.isin(TRUE_WORDS | FALSE_WORDS)
+            report(values.index[unknown], column.name, "{value!r} is not true or false")
+            frame[column.name] = lowered.isin(TRUE_WORDS)
+        elif column.type == "certainty":
+            unknown = ~values.isin((*DATE_CERTAINTIES, ""))
+            allowed = ", ".join(DATE_CERTAINTIES)
+            report(values.index[unknown], column.name, f"{{value!r}} is not one of {allowed}")
+            frame[column.name] = values.replace("", DATE_CERTAINTIES[0])
+    key = {MESSAGES_FILE: MESSAGE_ID, PEOPLE_FILE: PERSON_ID, EVENTS_FILE: EVENT_ID}.get(name)
+    if key:
+        duplicated = frame[key].duplicated(keep="first") & (frame[key] != "")
+        report(frame.index[duplicated], key, "{value!r} appears more than once")
+    if name == EVENTS_FILE:
+        backwards = frame[END].notna() & (frame[END] < frame[START])
+        report(frame.index[backwards], END, "the span ends before it starts")
+    return frame
+
+
+def _check_references(frames: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
+    """Every person and message a row points to must exist."""
+    people = set(frames[PEOPLE_FILE][PERSON_ID])
+    messages = set(frames[MESSAGES_FILE][MESSAGE_ID])
+    for name, frame in frames.items():
+        path = frame.attrs.get("path", name)
+        for column in SCHEMAS[name]:
+            known, what, home = {
+                "person": (people, "person", PEOPLE_FILE),
+                "people": (people, "person", PEOPLE_FILE),
+                "message": (messages, "message", MESSAGES_FILE),
+            }.get(column.type, (None, None, None))
+            if known is None:
+                continue
+            for index, value in frame[column.name].items():
+                ids = split_list(value) if column.type == "people" else [value]
+                for ident in ids:
+                    if ident and ident not in known:
+                        problems.append(
+                            Problem(
+                                path,
+                                _row(index),
+                                column.name,
+                                f"unknown {what} {ident!r} (not in {home})",
+                            )
+                        )
+
+
+def _alias_index(people: pd.DataFrame) -> tuple[dict[str, str], list[Problem]]:
+    """Map every id, name, codename and alias to its person; one name, one person."""
+    index: dict[str, str] = {}
+    clashes: list[Problem] = []
+    path = people.attrs.get("path", PEOPLE_FILE)
+    for position, row in people.iterrows():
+        names = [row[PERSON_ID], row[NAME], row[CODENAME], *split_list(row[ALIASES])]
+        for alias in filter(None, names):
+            key = fold(alias)
+            owner = index.setdefault(key, row[PERSON_ID])
+            if owner != row[PERSON_ID]:
+                clashes.append(
+                    Problem(path, _row(position), ALIASES, f"{alias!r} already names {owner!r}")
+                )
+    return index, clashes
+
+
+def _period(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Whole months around the messages: for the bundled corpus, 1 January to 31 May 1949."""
+    if dates.empty:
+        return Corpus.__dataclass_fields__["period"].default
+    first = dates.min().to_period("M").start_time
+    last = dates.max().to_period("M").end_time.normalize()
+    return first, last
