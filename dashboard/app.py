@@ -1,0 +1,211 @@
+"""The Dash app: the page's layout and two thin callbacks (URL -> state -> views)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dash import ALL, Dash, Input, Output, ctx, dcc, html, no_update
+
+from dashboard import ids
+from dashboard.context import Context
+from dashboard.model import Corpus
+from dashboard.state import ViewState
+from dashboard.views import details, filters
+from dashboard.views.filters import NAMES_CODENAME, NAMES_REAL
+from dashboard.views.interactions import next_state
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+TITLE = "Dispatches"
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "scrollZoom": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "toggleSpikelines"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def chart_panel(
+    view_id: str, heading: str, blurb: str, class_name: str, height_px: int
+) -> html.Section:
+    return html.Section(
+        className=f"panel {class_name}",
+        **{"aria-labelledby": f"{view_id}-heading"},
+        children=[
+            html.H2(heading, id=f"{view_id}-heading"),
+            html.P(blurb, className="blurb"),
+            dcc.Graph(
+                id=view_id,
+                config=GRAPH_CONFIG,
+                className="chart",
+                style={"height": f"{height_px}px"},
+            ),
+        ],
+    )
+
+
+def build_layout(context: Context) -> html.Div:
+    corpus = context.corpus
+    first, last = (day.date() for day in corpus.period)
+    return html.Div(
+        id=ids.ROOT,
+        className="app",
+        children=[
+            dcc.Location(id=ids.URL, refresh=False),
+            html.A("Skip to the charts", href="#charts", className="skip-link"),
+            html.Header(
+                className="masthead",
+                children=[
+                    html.H1(TITLE),
+                    html.P(
+                        "Coded telegrams between Moscow and the Chinese Communist leadership, "
+                        f"{first:%d %B} to {last:%d %B %Y}".replace(" 0", " "),
+                        className="tagline",
+                    ),
+                ],
+            ),
+            html.Div(id=ids.WARNINGS, role="alert", className="warnings"),
+            filters.layout(corpus),
+            html.Main(
+                id="charts",
+                className="charts",
+                children=[
+                    chart_panel(
+                        ids.NETWORK,
+                        "Who wrote to whom",
+                        "Line width counts messages; dashed lines are relayed. "
+                        "Choose a person to see only their messages.",
+                        "panel-network",
+                        620,
+                    ),
+                    details.layout(),
+                    chart_panel(
+                        ids.TIMELINE,
+                        "Day by day",
+                        "One mark per message in its sender's row; hollow marks have uncertain "
+                        "dates. Drag across the chart or the strip below it to pick dates.",
+                        "panel-timeline",
+                        460,
+                    ),
+                    chart_panel(
+                        ids.FLOW,
+                        "Where the copies went",
+                        "Distribution copies of each decoded telegram, from sender to "
+                        "message to the Soviet leaders who received them.",
+                        "panel-flow",
+                        380,
+                    ),
+                ],
+            ),
+            html.Footer(
+                className="footer",
+                children=[
+                    html.P(
+                        [
+                            "Sources: the January 1949 telegrams as published from RGASPI "
+                            "fond 558, opis 11, and the 6 February 1949 cable in the "
+                            "Digital Archive (record 121773). Every record names its source.",
+                        ]
+                    )
+                ],
+            ),
+        ],
+    )
+
+
+def create_app(corpus: Corpus) -> Dash:
+    """A Dash app over `corpus`; positions and indexes are computed here, once."""
+    context = Context.build(corpus)
+    app = Dash(
+        __name__,
+        title=TITLE,
+        assets_folder=str(ASSETS),
+        serve_locally=True,
+        update_title=None,
+    )
+    app.layout = build_layout(context)
+    register_callbacks(app, context)
+    return app
+
+
+def register_callbacks(app: Dash, context: Context) -> None:
+    corpus = context.corpus
+
+    @app.callback(
+        Output(ids.URL, "search"),
+        Output(ids.DATES, "start_date"),
+        Output(ids.DATES, "end_date"),
+        Output(ids.PEOPLE, "value"),
+        Output(ids.KINDS, "value"),
+        Output(ids.NAMES, "value"),
+        Input(ids.URL, "search"),
+        Input(ids.DATES, "start_date"),
+        Input(ids.DATES, "end_date"),
+        Input(ids.PEOPLE, "value"),
+        Input(ids.KINDS, "value"),
+        Input(ids.NAMES, "value"),
+        Input(ids.RESET, "n_clicks"),
+        Input(ids.NETWORK, "clickData"),
+        Input(ids.TIMELINE, "clickData"),
+        Input(ids.TIMELINE, "relayoutData"),
+        Input(ids.FLOW, "clickData"),
+        Input(ids.DETAILS_CLOSE, "n_clicks"),
+        Input({"type": ids.RECORD_LINK, "message": ALL}, "n_clicks"),
+    )
+    def sync_url(search, start, end, people, kinds, names, *_clicks):
+        """The one owner of the URL: every control and click becomes a new query string."""
+        current = ViewState.from_query(search, corpus)
+        trigger, value = _trigger()
+        if trigger != ids.URL:
+            value = (start, end) if trigger == ids.DATES else value
+            state = next_state(current, trigger, value, corpus)
+            query = state.to_query(corpus)
+            new_search = query if query != (search or "") else no_update
+        else:
+            state, new_search = current, no_update
+        return (
+            new_search,
+            state.start.isoformat(),
+            state.end.isoformat(),
+            list(state.people),
+            list(state.kinds),
+            NAMES_CODENAME if state.codenames else NAMES_REAL,
+        )
+
+    @app.callback(
+        Output(ids.NETWORK, "figure"),
+        Output(ids.TIMELINE, "figure"),
+        Output(ids.FLOW, "figure"),
+        Output(ids.SUMMARY, "children"),
+        Output(ids.DETAILS, "children"),
+        Output(ids.DETAILS_CLOSE, "hidden"),
+        Output(ids.WARNINGS, "children"),
+        Input(ids.URL, "search"),
+    )
+    def render(search):
+        """Everything the user sees, from the URL alone."""
+        state = ViewState.from_query(search, corpus)
+        shown = context.shown(state)
+        return (
+            context.figure("network", state, shown),
+            context.figure("timeline", state, shown),
+            context.figure("flow", state, shown),
+            filters.summary(shown, state),
+            details.render(corpus, shown, state),
+            not state.message,
+            [html.P(text) for text in state.warnings],
+        )
+
+
+def _trigger() -> tuple[str | dict | None, object]:
+    """Which input fired (the timeline zoom as `.relayoutData`), and its value."""
+    if not ctx.triggered:
+        return ids.URL, None
+    fired = ctx.triggered[0]
+    prop = fired["prop_id"].rsplit(".", 1)
+    if prop[1] == "relayoutData":
+        return f"{ids.TIMELINE}.relayoutData", fired["value"]
+    trigger = ctx.triggered_id
+    if isinstance(trigger, dict):
+        trigger = dict(trigger)
+    return trigger if trigger is not None else ids.URL, fired["value"]

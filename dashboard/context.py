@@ -1,0 +1,62 @@
+"""Everything computed once at start-up: the corpus, node positions, and the views' figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from dashboard import figures
+from dashboard.graph import LABEL_FONT_PX, layout_positions
+from dashboard.model import PERSON_ID, Corpus
+from dashboard.state import ViewState
+
+PRESENTATION_FONT_PX = 22
+VIEWS = ("network", "timeline", "flow")
+
+
+@dataclass(frozen=True)
+class Context:
+    """The corpus and what does not depend on the user's filter."""
+
+    corpus: Corpus
+    positions: dict[str, dict[str, tuple[float, float]]]
+
+    @classmethod
+    def build(cls, corpus: Corpus) -> Context:
+        labels = {
+            person: [corpus.label(person), corpus.label(person, codenames=True)]
+            for person in corpus.people[PERSON_ID]
+        }
+        return cls(
+            corpus=corpus,
+            positions={
+                "default": layout_positions(corpus, labels, font_px=LABEL_FONT_PX),
+                "presentation": layout_positions(corpus, labels, font_px=PRESENTATION_FONT_PX),
+            },
+        )
+
+    def shown(self, state: ViewState) -> Corpus:
+        return state.filter(self.corpus)
+
+    def figure(self, view: str, state: ViewState, shown: Corpus | None = None) -> go.Figure:
+        """The figure of one view for a state: the page, embeds and exports all call this."""
+        shown = self.shown(state) if shown is None else shown
+        if view == "network":
+            figure = figures.network_figure(
+                self.corpus, shown, self.positions[state.look], state.codenames
+            )
+        elif view == "timeline":
+            undated = self.corpus.filter(people=state.people or None, kinds=state.kinds or None)
+            figure = figures.timeline_figure(
+                self.corpus, undated, state.start, state.end, state.codenames
+            )
+        elif view == "flow":
+            figure = figures.flow_figure(
+                self.corpus, shown, state.start, state.end, state.codenames
+            )
+        else:
+            raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
+        if state.look == "presentation":
+            figure = figures.presentation_look(figure)
+        return figure

@@ -1,0 +1,551 @@
+"""Pure functions from corpus data to plotly figures: the network, the timeline, the copy flow."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from html import escape
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.graph import (
+    LABEL_FONT_PX,
+    MESSAGE_IDS,
+    RELAYED,
+    SOURCE_NODE,
+    TARGET_NODE,
+    WEIGHT,
+    edges,
+    node_degrees,
+)
+from dashboard.model import (
+    CATEGORY,
+    COPIES,
+    DATE,
+    DATE_CERTAINTY,
+    END,
+    EVENT_ID,
+    KIND,
+    MEMBER,
+    MESSAGE_ID,
+    PERSON_ID,
+    POLITBURO,
+    RECIPIENT,
+    SENDER,
+    SIDE,
+    START,
+    SUMMARY,
+    TITLE,
+    VIA,
+    Corpus,
+)
+from dashboard.state import describe_span
+
+# Okabe-Ito: distinguishable with every common colour-vision deficiency. Each side also has
+# its own marker shape, so colour is never the only thing that tells sides apart.
+SIDE_STYLE: dict[str, tuple[str, str]] = {
+    "Soviet": ("#D55E00", "circle"),
+    "CPC": ("#0072B2", "square"),
+    "Nanjing government": ("#009E73", "diamond"),
+    "United States": ("#CC79A7", "triangle-up"),
+    "Britain": ("#56B4E9", "triangle-down"),
+    "France": ("#8C6D00", "pentagon"),
+}
+OTHER_STYLE = ("#555555", "hexagon")
+CERTAINTY_SYMBOL = {"exact": "circle", "approximate": "circle-open", "unknown": "diamond-open"}
+CERTAINTY_LABEL = {
+    "exact": "exact date",
+    "approximate": "approximate date",
+    "unknown": "date unknown",
+}
+INK = "#1a1a1a"
+MUTED = "#b8b8b8"
+FONT = "Inter, 'Source Sans 3', 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+CONTEXT_ROW = "Context"
+# Spans longer than this are listed in the context row but not shaded across the chart.
+LONGEST_SHADED_SPAN_DAYS = 60
+
+
+def side_style(side: str) -> tuple[str, str]:
+    return SIDE_STYLE.get(side, OTHER_STYLE)
+
+
+def _base_layout(**overrides: object) -> dict:
+    layout = {
+        "font": {"family": FONT, "size": 14, "color": INK},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "hoverlabel": {"font": {"family": FONT, "size": 14}, "align": "left"},
+        "clickmode": "event",
+    }
+    layout.update(overrides)
+    return layout
+
+
+def empty_figure(message: str) -> go.Figure:
+    """A figure that says, in words, why there is nothing to draw."""
+    figure = go.Figure(layout=_base_layout())
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    figure.add_annotation(
+        text=escape(message),
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 18, "color": "#444"},
+    )
+    return figure
+
+
+def no_messages_text(start: date, end: date, what: str = "messages") -> str:
+    return f"No {what} between {describe_span(start, end).replace(' - ', ' and ', 1)}"
+
+
+def _hover_people(corpus: Corpus, row: pd.Series, codenames: bool) -> str:
+    route = f"{escape(corpus.label(row[SENDER], codenames))} → "
+    if row[VIA]:
+        route += f"{escape(corpus.label(row[VIA], codenames))} → "
+    return route + escape(corpus.label(row[RECIPIENT], codenames))
+
+
+# --- network -----------------------------------------------------------------------------
+
+
+def network_figure(
+    whole: Corpus,
+    shown: Corpus,
+    positions: dict[str, tuple[float, float]],
+    codenames: bool = False,
+) -> go.Figure:
+    """Everyone in the whole corpus at fixed positions; the shown messages as directed edges.
+
+    People with no message in `shown` stay in place, faded, so the drawing never jumps.
+    Edge width counts messages; relayed hops are dashed so the route can be followed.
+    """
+    if not positions:
+        return empty_figure("This corpus has no messages to draw.")
+    figure = go.Figure(
+        layout=_base_layout(
+            xaxis={"visible": False, "range": [-0.02, 1.02], "fixedrange": True},
+            yaxis={"visible": False, "range": [-0.03, 1.03], "fixedrange": True},
+            showlegend=True,
+            legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0, "title": None},
+            margin={"l": 10, "r": 10, "t": 10, "b": 40},
+            dragmode=False,
+        )
+    )
+    table = edges(shown.messages)
+    reciprocal = set(zip(table[SOURCE_NODE], table[TARGET_NODE], strict=True))
+    titles = shown.messages.set_index(MESSAGE_ID)[TITLE].to_dict()
+    for _, edge in table.iterrows():
+        trace = _edge_trace(whole, edge, positions, titles, codenames, reciprocal)
+        figure.add_trace(trace)
+        figure.add_annotation(_arrowhead(trace))
+    degrees = node_degrees(shown.messages)
+    people = whole.people.set_index(PERSON_ID)
+    for side in sorted({people.loc[p, SIDE] for p in positions}):
+        members = [p for p in sorted(positions) if people.loc[p, SIDE] == side]
+        colour, symbol = side_style(side)
+        counts = [int(degrees.get(p, 0)) for p in members]
+        figure.add_trace(
+            go.Scatter(
+                x=[positions[p][0] for p in members],
+                y=[positions[p][1] for p in members],
+                mode="markers+text",
+                name=escape(side or "other"),
+                text=[escape(whole.label(p, codenames)) for p in members],
+                textposition="bottom center",
+                textfont={"size": LABEL_FONT_PX, "color": [INK if c else MUTED for c in counts]},
+                marker={
+                    "size": [node_size(c) for c in counts],
+                    "color": [colour if c else "white" for c in counts],
+                    "symbol": symbol,
+                    "line": {"width": 2, "color": colour},
+                    "opacity": [1 if c else 0.45 for c in counts],
+                },
+                customdata=[["person", p] for p in members],
+                hovertext=[
+                    _person_hover(whole, p, c, codenames)
+                    for p, c in zip(members, counts, strict=True)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+                legendgroup=side,
+            )
+        )
+    if shown.messages.empty:
+        figure.add_annotation(
+            text="No messages match the filter",
+            x=0.5,
+            y=1.0,
+            xref="paper",
+            yref="paper",
+            showarrow=False,
+            font={"size": 16, "color": "#444"},
+            bgcolor="rgba(255,255,255,0.9)",
+        )
+    return figure
+
+
+def node_size(count: int) -> float:
+    """Marker diameter in px: grows with the square root, so area tracks the message count."""
+    return 14 + 7 * math.sqrt(count) if count else 12
+
+
+def _person_hover(corpus: Corpus, person: str, count: int, codenames: bool) -> str:
+    row = corpus.people_by_id[person]
+    names = [corpus.label(person, codenames)]
+    other = corpus.label(person, not codenames)
+    if other != names[0]:
+        names.append(f"({other})")
+    lines = [f"<b>{escape(' '.join(names))}</b>", escape(row["role"] or row[SIDE])]
+    lines.append(f"{count} message{'s' if count != 1 else ''} in this view")
+    return "<br>".join(lines)
+
+
+def _edge_trace(
+    corpus: Corpus,
+    edge: pd.Series,
+    positions: dict[str, tuple[float, float]],
+    titles: dict[str, str],
+    codenames: bool,
+    reciprocal: set[tuple[str, str]],
+) -> go.Scatter:
+    source, target = edge[SOURCE_NODE], edge[TARGET_NODE]
+    (x0, y0), (x1, y1) = positions[source], positions[target]
+    # Curve every edge to its right, so a reply never hides under the message it answers.
+    bend = 0.12 if (target, source) in reciprocal else 0.06
+    xs, ys = _curve(x0, y0, x1, y1, bend)
+    count = int(edge[WEIGHT])
+    sides = corpus.people_by_id[source][SIDE]
+    colour = side_style(sides)[0]
+    width = 1.5 + 1.6 * count
+    ids = list(edge[MESSAGE_IDS])
+    listing = "<br>".join(f"· {escape(titles.get(i, i))}" for i in ids[:6])
+    if len(ids) > 6:
+        listing += f"<br>… and {len(ids) - 6} more"
+    route = "relayed hop" if edge[RELAYED] else "direct"
+    names = f"{escape(corpus.label(source, codenames))} → {escape(corpus.label(target, codenames))}"
+    hover = f"<b>{names}</b><br>{count} message{'s' if count != 1 else ''} ({route})<br>{listing}"
+    return go.Scatter(
+        x=xs,
+        y=ys,
+        mode="lines",
+        line={"width": width, "color": colour, "dash": "dash" if edge[RELAYED] else "solid"},
+        opacity=0.85,
+        customdata=[["edge", ",".join(ids)]] * len(xs),
+        hovertext=[hover] * len(xs),
+        hovertemplate="%{hovertext}<extra></extra>",
+        showlegend=False,
+        name=f"{source}→{target}",
+    )
+
+
+def _arrowhead(trace: go.Scatter) -> dict:
+    """An arrowhead two thirds of the way along an edge trace, pointing at its target."""
+    tip = int(len(trace.x) * 0.68)
+    return {
+        "x": trace.x[tip],
+        "y": trace.y[tip],
+        "ax": trace.x[tip - 3],
+        "ay": trace.y[tip - 3],
+        "xref": "x",
+        "yref": "y",
+        "axref": "x",
+        "ayref": "y",
+        "text": "",
+        "showarrow": True,
+        "arrowhead": 2,
+        "arrowsize": 1.1,
+        "arrowwidth": min(max(trace.line.width * 0.9, 2), 5),
+        "arrowcolor": trace.line.color,
+        "standoff": 0,
+    }
+
+
+def _curve(
+    x0: float, y0: float, x1: float, y1: float, bend: float, steps: int = 24
+) -> tuple[list[float], list[float]]:
+    """Points on a quadratic Bezier from (x0, y0) to (x1, y1), bowed to the right."""
+    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+    dx, dy = x1 - x0, y1 - y0
+    cx, cy = mx + bend * dy, my - bend * dx
+    ts = [i / steps for i in range(steps + 1)]
+    xs = [(1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t**2 * x1 for t in ts]
+    ys = [(1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t**2 * y1 for t in ts]
+    return xs, ys
+
+
+# --- timeline ----------------------------------------------------------------------------
+
+
+def sender_rows(corpus: Corpus) -> list[str]:
+    """Timeline rows, one per sender in the whole corpus, grouped by side."""
+    people = corpus.people.set_index(PERSON_ID)
+    senders = sorted(set(corpus.messages[SENDER]))
+    return sorted(senders, key=lambda p: (people.loc[p, SIDE], people.loc[p, "name"]))
+
+
+def timeline_figure(
+    whole: Corpus,
+    shown: Corpus,
+    start: date,
+    end: date,
+    codenames: bool = False,
+) -> go.Figure:
+    """Every day of the period on one axis; each message a mark on its day, in its sender's row.
+
+    `shown` is filtered by people and kind but not by date: the main axis zooms to
+    [start, end] while the range slider below keeps the whole period in view to brush.
+    """
+    first, last = whole.period
+    rows = sender_rows(whole)
+    row_of = {p: i + 1 for i, p in enumerate(rows)}
+    labels = [escape(whole.label(p, codenames)) for p in rows]
+    messages = shown.messages
+    figure = go.Figure(
+        layout=_base_layout(
+            xaxis={
+                "type": "date",
+                "range": [_day_edge(start, -0.5), _day_edge(end, 0.5)],
+                "rangeslider": {
+                    "visible": True,
+                    "range": [_day_edge(first.date(), -0.5), _day_edge(last.date(), 0.5)],
+                    "thickness": 0.14,
+                    "bgcolor": "#f3f3f3",
+                },
+                "showgrid": True,
+                "gridcolor": "#ececec",
+                "tickformat": "%d %b",
+                "hoverformat": "%d %b %Y",
+            },
+            yaxis={
+                "tickvals": [0, *row_of.values()],
+                "ticktext": [f"<i>{CONTEXT_ROW}</i>", *labels],
+                "range": [len(rows) + 0.7, -0.7],
+                "fixedrange": True,
+                "showgrid": True,
+                "gridcolor": "#f2f2f2",
+                "zeroline": False,
+            },
+            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+            margin={"l": 10, "r": 20, "t": 36, "b": 10},
+            dragmode="zoom",
+            hovermode="closest",
+        )
+    )
+    _add_events(figure, whole, shown.events, codenames)
+    # Several messages from one sender on one day sit side by side in the row.
+    stack = messages.groupby([SENDER, DATE]).cumcount()
+    size = messages.groupby([SENDER, DATE])[MESSAGE_ID].transform("size")
+    offset = (stack - (size - 1) / 2) * 0.28
+    people = whole.people.set_index(PERSON_ID)
+    for certainty, symbol in CERTAINTY_SYMBOL.items():
+        part = messages[messages[DATE_CERTAINTY] == certainty]
+        colours = [side_style(people.loc[s, SIDE])[0] for s in part[SENDER]]
+        figure.add_trace(
+            go.Scatter(
+                x=part[DATE],
+                y=[row_of[s] + offset[i] for i, s in zip(part.index, part[SENDER], strict=True)],
+                mode="markers",
+                name=CERTAINTY_LABEL[certainty],
+                marker={
+                    "symbol": symbol,
+                    "size": 17,
+                    "color": colours,
+                    "line": {"width": 2.5, "color": colours},
+                },
+                customdata=[["message", m] for m in part[MESSAGE_ID]],
+                hovertext=[_message_hover(whole, row, codenames) for _, row in part.iterrows()],
+                hovertemplate="%{hovertext}<extra></extra>",
+                # Keep an entry for each kind of date in the legend even when it has no mark.
+                visible=True,
+                showlegend=True,
+            )
+        )
+    in_range = messages[(messages[DATE].dt.date >= start) & (messages[DATE].dt.date <= end)]
+    if in_range.empty:
+        figure.add_annotation(
+            text=escape(no_messages_text(start, end)),
+            x=0.5,
+            y=0.55,
+            xref="paper",
+            yref="paper",
+            showarrow=False,
+            font={"size": 18, "color": "#444"},
+            bgcolor="rgba(255,255,255,0.9)",
+        )
+    return figure
+
+
+def _day_edge(day: date, shift: float) -> str:
+    moment = pd.Timestamp(day) + timedelta(days=shift)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _message_hover(corpus: Corpus, row: pd.Series, codenames: bool) -> str:
+    certainty = row[DATE_CERTAINTY]
+    when = f"{row[DATE]:%d %b %Y}"
+    if certainty != "exact":
+        when += f" ({CERTAINTY_LABEL[certainty]})"
+    lines = [
+        f"<b>{escape(row[TITLE] or row[MESSAGE_ID])}</b>",
+        when,
+        _hover_people(corpus, row, codenames),
+    ]
+    if row[KIND]:
+        lines.append(escape(row[KIND]))
+    return "<br>".join(lines)
+
+
+def _add_events(figure: go.Figure, corpus: Corpus, events: pd.DataFrame, codenames: bool) -> None:
+    """Context events: spans shaded behind the marks, and all of them marked in their own row."""
+    for _, event in events.iterrows():
+        finish = event[END] if pd.notna(event[END]) else event[START]
+        length = (finish - event[START]).days
+        if pd.notna(event[END]) and length <= LONGEST_SHADED_SPAN_DAYS:
+            figure.add_vrect(
+                x0=_day_edge(event[START].date(), -0.5),
+                x1=_day_edge(finish.date(), 0.5),
+                fillcolor="#e9e4d8",
+                opacity=0.55,
+                line_width=0,
+                layer="below",
+            )
+        elif pd.isna(event[END]):
+            figure.add_vline(
+                x=event[START],
+                line={"color": "#b5a98a", "width": 1.5, "dash": "dot"},
+                layer="below",
+            )
+        figure.add_trace(
+            go.Scatter(
+                x=[event[START], finish] if length else [event[START]],
+                y=[0] * (2 if length else 1),
+                mode="lines+markers",
+                line={"color": "#8a7a52", "width": 6},
+                marker={"symbol": "triangle-down", "size": 14, "color": "#8a7a52"},
+                customdata=[["event", event[EVENT_ID]]] * (2 if length else 1),
+                hovertext=[_event_hover(event)] * (2 if length else 1),
+                hovertemplate="%{hovertext}<extra></extra>",
+                showlegend=False,
+                name=escape(event[TITLE]),
+            )
+        )
+
+
+def _event_hover(event: pd.Series) -> str:
+    when = f"{event[START]:%d %b %Y}"
+    if pd.notna(event[END]):
+        when += f" - {event[END]:%d %b %Y}"
+    if event[DATE_CERTAINTY] != "exact":
+        when += f" ({CERTAINTY_LABEL[event[DATE_CERTAINTY]]})"
+    category = f" · {escape(event[CATEGORY])}" if event[CATEGORY] else ""
+    return f"<b>{escape(event[TITLE])}</b><br>{when}{category}<br>{_wrap(escape(event[SUMMARY]))}"
+
+
+def _wrap(text: str, width: int = 60) -> str:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
+
+
+# --- copy flow -----------------------------------------------------------------------------
+
+
+def flow_figure(
+    whole: Corpus, shown: Corpus, start: date, end: date, codenames: bool = False
+) -> go.Figure:
+    """Sankey: sender -> message -> member; link width is the number of distribution copies."""
+    table = shown.copy_counts()
+    if table.empty:
+        return empty_figure(no_messages_text(start, end, "distribution copies recorded"))
+    people = whole.people.set_index(PERSON_ID)
+    messages = whole.messages.set_index(MESSAGE_ID)
+    senders = sorted(set(table[SENDER]))
+    message_ids = list(dict.fromkeys(table[MESSAGE_ID]))
+    totals = table.groupby(MEMBER)[COPIES].sum()
+    members = sorted(set(table[MEMBER]), key=lambda m: (-totals[m], m))
+
+    def member_label(member: str) -> str:
+        label = whole.label(member, codenames)
+        return label if people.loc[member, POLITBURO] else f"{label} (not in Politburo)"
+
+    labels = (
+        [whole.label(s, codenames) for s in senders]
+        + [f"{messages.loc[m, DATE]:%d %b}: {messages.loc[m, TITLE] or m}" for m in message_ids]
+        + [member_label(m) for m in members]
+    )
+    colours = (
+        [side_style(people.loc[s, SIDE])[0] for s in senders]
+        + ["#7f7f7f"] * len(message_ids)
+        + [
+            side_style(people.loc[m, SIDE])[0] if people.loc[m, POLITBURO] else "#cfcfcf"
+            for m in members
+        ]
+    )
+    index = {key: i for i, key in enumerate([*senders, *message_ids, *members])}
+    per_message = table.groupby([SENDER, MESSAGE_ID], sort=False)[COPIES].sum().reset_index()
+    sources = [index[s] for s in per_message[SENDER]] + [index[m] for m in table[MESSAGE_ID]]
+    targets = [index[m] for m in per_message[MESSAGE_ID]] + [index[m] for m in table[MEMBER]]
+    values = [int(v) for v in per_message[COPIES]] + [int(v) for v in table[COPIES]]
+    link_messages = list(per_message[MESSAGE_ID]) + list(table[MESSAGE_ID])
+    link_text = [
+        f"{escape(labels[s])} → {escape(labels[t])}: {v} cop{'y' if v == 1 else 'ies'}"
+        for s, t, v in zip(sources, targets, values, strict=True)
+    ]
+    node_kinds = (
+        ["person"] * len(senders) + ["message"] * len(message_ids) + ["member"] * len(members)
+    )
+    node_keys = [*senders, *message_ids, *members]
+    figure = go.Figure(
+        go.Sankey(
+            arrangement="fixed",
+            node={
+                "label": [escape(x) for x in labels],
+                "color": colours,
+                "pad": 18,
+                "thickness": 22,
+                "line": {"color": "#333", "width": 0.6},
+                "customdata": [[k, key] for k, key in zip(node_kinds, node_keys, strict=True)],
+                "hovertemplate": "%{label}<br>%{value} copies<extra></extra>",
+            },
+            link={
+                "source": sources,
+                "target": targets,
+                "value": values,
+                "customdata": [["message", m] for m in link_messages],
+                "label": link_text,
+                "hovertemplate": "%{label}<extra></extra>",
+                "color": "rgba(120, 120, 120, 0.35)",
+            },
+        ),
+        layout=_base_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}),
+    )
+    return figure
+
+
+# --- looks ---------------------------------------------------------------------------------
+
+
+def presentation_look(figure: go.Figure) -> go.Figure:
+    """Large type, black ink and thick lines for a projector; returns a new figure."""
+    bigger = go.Figure(figure)
+    bigger.update_layout(font={"size": 22, "color": "#000000"}, hoverlabel={"font": {"size": 20}})
+    for trace in bigger.data:
+        if isinstance(trace, go.Scatter):
+            if trace.line and trace.line.width:
+                trace.line.width = trace.line.width * 1.8
+            if trace.textfont and trace.textfont.size:
+                trace.textfont.size = 22
+        elif isinstance(trace, go.Sankey):
+            trace.textfont = {"size": 20, "color": "#000000"}
+    return bigger

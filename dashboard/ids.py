@@ -1,0 +1,24 @@
+"""Component ids of the page, defined once and imported by the layout, callbacks and tests."""
+
+URL = "url"
+ROOT = "root"
+WARNINGS = "warnings"
+
+DATES = "filter-dates"
+PEOPLE = "filter-people"
+KINDS = "filter-kinds"
+NAMES = "filter-names"
+RESET = "filter-reset"
+SUMMARY = "filter-summary"
+
+NETWORK = "network-graph"
+TIMELINE = "timeline-graph"
+FLOW = "flow-graph"
+NETWORK_TEXT = "network-text"
+TIMELINE_TEXT = "timeline-text"
+FLOW_TEXT = "flow-text"
+
+DETAILS = "details"
+DETAILS_CLOSE = "details-close"
+# Pattern-matching id of a record in the details list: {"type": RECORD_LINK, "message": id}.
+RECORD_LINK = "record-link"

@@ -1,0 +1,140 @@
+"""The filter bar: dates, people, kinds, the codename toggle, the summary and the reset."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.model import (
+    ALIASES,
+    CODENAME,
+    COPIES,
+    NAME,
+    PERSON_ID,
+    RECIPIENT,
+    SENDER,
+    VIA,
+    Corpus,
+)
+from dashboard.state import ViewState, describe_span
+
+NAMES_REAL = "name"
+NAMES_CODENAME = "codename"
+
+
+def people_options(corpus: Corpus) -> list[dict]:
+    """Dropdown options for everyone who sent, received or relayed a message.
+
+    The search text holds every alias, so typing "Filippov" offers Stalin.
+    """
+    involved = set(corpus.messages[SENDER]) | set(corpus.messages[RECIPIENT])
+    involved |= set(corpus.messages[VIA]) - {""}
+    options = []
+    for _, person in corpus.people.iterrows():
+        if person[PERSON_ID] not in involved:
+            continue
+        label = person[NAME]
+        if person[CODENAME]:
+            label += f" ({person[CODENAME]})"
+        options.append(
+            {
+                "label": label,
+                "value": person[PERSON_ID],
+                "search": " ".join(
+                    [person[NAME], person[CODENAME], person[ALIASES], person[PERSON_ID]]
+                ),
+            }
+        )
+    return sorted(options, key=lambda option: option["label"])
+
+
+def layout(corpus: Corpus) -> html.Section:
+    first, last = (day.date() for day in corpus.period)
+    return html.Section(
+        className="filters",
+        **{"aria-label": "Filters"},
+        children=[
+            html.Div(
+                className="filter",
+                children=[
+                    html.Label("Dates", htmlFor=ids.DATES, className="filter-label"),
+                    dcc.DatePickerRange(
+                        id=ids.DATES,
+                        min_date_allowed=first,
+                        max_date_allowed=last,
+                        initial_visible_month=first,
+                        start_date=first,
+                        end_date=last,
+                        display_format="D MMM YYYY",
+                        start_date_placeholder_text="From",
+                        end_date_placeholder_text="To",
+                        first_day_of_week=1,
+                        updatemode="bothdates",
+                    ),
+                ],
+            ),
+            html.Div(
+                className="filter filter-people",
+                children=[
+                    html.Label("People", htmlFor=ids.PEOPLE, className="filter-label"),
+                    dcc.Dropdown(
+                        id=ids.PEOPLE,
+                        options=people_options(corpus),
+                        multi=True,
+                        placeholder="Everyone (type a name or codename)",
+                    ),
+                ],
+            ),
+            html.Fieldset(
+                className="filter",
+                children=[
+                    html.Legend("Kind of message", className="filter-label"),
+                    dcc.Checklist(
+                        id=ids.KINDS,
+                        options=[{"label": kind, "value": kind} for kind in corpus.kinds],
+                        value=[],
+                        inline=True,
+                        className="kinds",
+                    ),
+                ],
+            ),
+            html.Fieldset(
+                className="filter",
+                children=[
+                    html.Legend("Show people by", className="filter-label"),
+                    dcc.RadioItems(
+                        id=ids.NAMES,
+                        options=[
+                            {"label": "who they were", "value": NAMES_REAL},
+                            {"label": "names in the documents", "value": NAMES_CODENAME},
+                        ],
+                        value=NAMES_REAL,
+                        inline=True,
+                    ),
+                ],
+            ),
+            html.Div(
+                className="filter filter-summary",
+                children=[
+                    html.P(id=ids.SUMMARY, className="summary", **{"aria-live": "polite"}),
+                    html.Button("Reset", id=ids.RESET, className="button", n_clicks=0),
+                ],
+            ),
+        ],
+    )
+
+
+def summary(shown: Corpus, state: ViewState) -> str:
+    """'7 messages, 22 copies, 10 - 15 Jan 1949 · People: Iosif Stalin'."""
+    count = len(shown.messages)
+    copies = int(shown.copies[COPIES].sum())
+    parts = [
+        f"{count} message{'s' if count != 1 else ''}, {copies} cop{'y' if copies == 1 else 'ies'}, "
+        f"{describe_span(state.start, state.end)}"
+    ]
+    if state.people:
+        names = ", ".join(shown.label(p, state.codenames) for p in state.people)
+        parts.append(f"People: {names}")
+    if state.kinds:
+        parts.append(f"Kinds: {', '.join(state.kinds)}")
+    return " · ".join(parts)
