@@ -13,6 +13,7 @@ from dashboard.state import ViewState
 from dashboard.views import details, filters
 from dashboard.views.filters import NAMES_CODENAME, NAMES_REAL
 from dashboard.views.interactions import next_state
+from dashboard.views.pages import page_for
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 TITLE = "Dispatches"
@@ -180,11 +181,14 @@ def register_callbacks(app: Dash, context: Context) -> None:
         Output(ids.DETAILS, "children"),
         Output(ids.DETAILS_CLOSE, "hidden"),
         Output(ids.WARNINGS, "children"),
+        Output(ids.ROOT, "className"),
         Input(ids.URL, "search"),
+        Input(ids.URL, "pathname"),
     )
-    def render(search):
+    def render(search, pathname):
         """Everything the user sees, from the URL alone."""
         state = ViewState.from_query(search, corpus)
+        page, page_warnings = page_for(pathname)
         shown = context.shown(state)
         return (
             context.figure("network", state, shown),
@@ -193,7 +197,8 @@ def register_callbacks(app: Dash, context: Context) -> None:
             filters.summary(shown, state),
             details.render(corpus, shown, state),
             not state.message,
-            [html.P(text) for text in state.warnings],
+            [html.P(text) for text in (*page_warnings, *state.warnings)],
+            page.class_name,
         )
 
 

@@ -174,6 +174,19 @@ def network_figure(
                 ],
                 hovertemplate="%{hovertext}<extra></extra>",
                 legendgroup=side,
+                showlegend=False,
+            )
+        )
+        # The legend shows each side at full strength, whatever its first node looks like.
+        figure.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=escape(side or "other"),
+                marker={"size": 14, "color": colour, "symbol": symbol},
+                legendgroup=side,
+                hoverinfo="skip",
             )
         )
     if shown.messages.empty:
