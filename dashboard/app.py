@@ -155,23 +155,9 @@ def register_callbacks(app: Dash, context: Context) -> None:
     )
     def sync_url(search, start, end, people, kinds, names, *_clicks):
         """The one owner of the URL: every control and click becomes a new query string."""
-        current = ViewState.from_query(search, corpus)
         trigger, value = _trigger()
-        if trigger != ids.URL:
-            value = (start, end) if trigger == ids.DATES else value
-            state = next_state(current, trigger, value, corpus)
-            query = state.to_query(corpus)
-            new_search = query if query != (search or "") else no_update
-        else:
-            state, new_search = current, no_update
-        return (
-            new_search,
-            state.start.isoformat(),
-            state.end.isoformat(),
-            list(state.people),
-            list(state.kinds),
-            NAMES_CODENAME if state.codenames else NAMES_REAL,
-        )
+        value = (start, end) if trigger == ids.DATES else value
+        return sync(corpus, search, trigger, value)
 
     @app.callback(
         Output(ids.NETWORK, "figure"),
@@ -187,19 +173,43 @@ def register_callbacks(app: Dash, context: Context) -> None:
     )
     def render(search, pathname):
         """Everything the user sees, from the URL alone."""
-        state = ViewState.from_query(search, corpus)
-        page, page_warnings = page_for(pathname)
-        shown = context.shown(state)
-        return (
-            context.figure("network", state, shown),
-            context.figure("timeline", state, shown),
-            context.figure("flow", state, shown),
-            filters.summary(shown, state),
-            details.render(corpus, shown, state),
-            not state.message,
-            [html.P(text) for text in (*page_warnings, *state.warnings)],
-            page.class_name,
-        )
+        return render_page(context, search, pathname)
+
+
+def sync(corpus: Corpus, search: str | None, trigger: str | dict | None, value: object) -> tuple:
+    """The new query string (or no_update) and the controls' values, after one input fired."""
+    current = ViewState.from_query(search, corpus)
+    if trigger in (None, ids.URL):
+        state, new_search = current, no_update
+    else:
+        state = next_state(current, trigger, value, corpus)
+        query = state.to_query(corpus)
+        new_search = query if query != (search or "") else no_update
+    return (
+        new_search,
+        state.start.isoformat(),
+        state.end.isoformat(),
+        list(state.people),
+        list(state.kinds),
+        NAMES_CODENAME if state.codenames else NAMES_REAL,
+    )
+
+
+def render_page(context: Context, search: str | None, pathname: str | None) -> tuple:
+    """Figures, summary, records, warnings and page class for a URL."""
+    state = ViewState.from_query(search, context.corpus)
+    page, page_warnings = page_for(pathname)
+    shown = context.shown(state)
+    return (
+        context.figure("network", state, shown),
+        context.figure("timeline", state, shown),
+        context.figure("flow", state, shown),
+        filters.summary(shown, state),
+        details.render(context.corpus, shown, state),
+        not state.message,
+        [html.P(text) for text in (*page_warnings, *state.warnings)],
+        page.class_name,
+    )
 
 
 def _trigger() -> tuple[str | dict | None, object]:
