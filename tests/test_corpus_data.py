@@ -21,8 +21,9 @@ def by_id(corpus):
 
 def test_messages_per_sender(corpus):
     sent = corpus.messages["sender"].value_counts().to_dict()
-    # Stalin: four January telegrams to Mao (10, 11, 14, 15), the 28 January relay, three cables to Mikoyan,
-    # the 26 May telegram. Mao: his replies of 12 and 14 January. Mikoyan: two cables.
+    # Stalin: four January telegrams to Mao (10, 11, 14, 15), the 28 January relay,
+    # three cables to Mikoyan, the 26 May telegram. Mao: his replies of 12 and 14 January.
+    # Mikoyan: two cables.
     assert sent["stalin"] == 9
     assert sent["mao"] == 2
     assert sent["mikoyan"] == 2

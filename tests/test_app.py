@@ -1,0 +1,158 @@
+"""The app: callbacks called as functions, and HTTP through the Flask test client."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from dash import no_update
+
+from dashboard import ids
+from dashboard.app import create_app, render_page, sync
+from dashboard.context import Context
+from dashboard.model import load_corpus
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus()
+
+
+@pytest.fixture(scope="module")
+def context(corpus):
+    return Context.build(corpus)
+
+
+@pytest.fixture(scope="module")
+def client(corpus):
+    return create_app(corpus).server.test_client()
+
+
+# --- callbacks as functions -------------------------------------------------------------------
+
+
+def test_sync_from_url_sets_controls_without_rewriting_it(corpus):
+    search, start, end, people, kinds, names = sync(
+        corpus, "?start=1949-01-10&end=1949-01-15&people=Filippov", ids.URL, None
+    )
+    assert search is no_update
+    assert (start, end, people, kinds, names) == (
+        "1949-01-10",
+        "1949-01-15",
+        ["stalin"],
+        [],
+        "name",
+    )
+
+
+def test_sync_date_picker_writes_url(corpus):
+    search, *_ = sync(corpus, "", ids.DATES, ("1949-01-10", "1949-01-15T00:00:00"))
+    assert search == "?start=1949-01-10&end=1949-01-15"
+
+
+def test_sync_node_click_filters_to_person(corpus):
+    click = {"points": [{"customdata": ["person", "mikoyan"]}]}
+    search, *_, people, _kinds, _names = sync(corpus, "?message=m05", ids.NETWORK, click)
+    assert search == "?people=mikoyan" and people == ["mikoyan"]
+
+
+def test_sync_edge_click_opens_its_messages(corpus):
+    click = {"points": [{"customdata": ["edge", "m07,m09"]}]}
+    search, *_ = sync(corpus, "?people=mao", ids.NETWORK, click)
+    assert search == "?people=mao&message=m07,m09"
+
+
+def test_sync_timeline_brush_sets_dates(corpus):
+    relayout = {"xaxis.range[0]": "1949-01-09 12:00", "xaxis.range[1]": "1949-01-15 12:00"}
+    search, start, end, *_ = sync(corpus, "", f"{ids.TIMELINE}.relayoutData", relayout)
+    assert (search, start, end) == ("?start=1949-01-10&end=1949-01-15", "1949-01-10", "1949-01-15")
+
+
+def test_sync_reset_keeps_only_the_look(corpus):
+    search, *_ = sync(corpus, "?people=mao&look=presentation&names=codename", ids.RESET, 1)
+    assert search == "?look=presentation"
+
+
+def test_sync_record_link_opens_record(corpus):
+    search, *_ = sync(corpus, "", {"type": ids.RECORD_LINK, "message": "m15"}, 1)
+    assert search == "?message=m15"
+
+
+def test_render_summary_and_records(context):
+    _network, _timeline, _flow, summary, records, close_hidden, warnings, page = render_page(
+        context, "?start=1949-01-10&end=1949-01-15&message=m07", "/"
+    )
+    assert summary.startswith("10 messages, 22 copies, 10 - 15 Jan 1949")
+    text = json.dumps(records, default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    assert "RGASPI – F. 558. Op. 11 D. 330 L. 100-103" in text
+    assert "Andrey Vyshinsky 1 (not in Politburo)" in text
+    assert close_hidden is False and warnings == [] and page == "app page-main"
+
+
+def test_render_bad_url_warns_and_falls_back(context):
+    *_, summary, _records, _hidden, warnings, _page = render_page(
+        context, "?start=1949-99-01&people=Zhukov", "/"
+    )
+    assert summary.startswith("21 messages")
+    texts = " ".join(w.children for w in warnings)
+    assert "1949-99-01" in texts and "Zhukov" in texts
+
+
+def test_render_empty_range_says_so(context):
+    _network, timeline, flow, summary, *_ = render_page(
+        context, "?start=1949-03-01&end=1949-03-31", "/"
+    )
+    assert summary.startswith("0 messages, 0 copies")
+    assert "No messages between 1 and 31 Mar 1949" in [a.text for a in timeline.layout.annotations]
+    assert "No distribution copies recorded" in flow.layout.annotations[0].text
+
+
+# --- HTTP ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/embed/network", "/kiosk", "/no/such/page"])
+def test_pages_answer(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert b"_dash-renderer" in response.data or b"dash-renderer" in response.data
+
+
+def test_layout_answers(client):
+    response = client.get("/_dash-layout")
+    assert response.status_code == 200
+    assert ids.NETWORK in response.get_data(as_text=True)
+
+
+def render_request(client, search, pathname="/"):
+    dependencies = client.get("/_dash-dependencies").get_json()
+    render = next(d for d in dependencies if d["output"].startswith(f"..{ids.NETWORK}.figure"))
+    payload = {
+        "output": render["output"],
+        "outputs": [
+            {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
+            for part in render["output"].strip(".").split("...")
+        ],
+        "inputs": [
+            {"id": ids.URL, "property": "search", "value": search},
+            {"id": ids.URL, "property": "pathname", "value": pathname},
+        ],
+        "changedPropIds": [f"{ids.URL}.search"],
+        "state": [],
+    }
+    return client.post("/_dash-update-component", json=payload)
+
+
+def test_render_over_http(client):
+    response = render_request(client, "?start=1949-01-10&end=1949-01-15")
+    assert response.status_code == 200
+    body = response.get_json()["response"]
+    assert body[ids.SUMMARY]["children"].startswith("10 messages")
+
+
+@pytest.mark.parametrize(
+    "search",
+    ["?start=not-a-date", "?end=1949-02-31", "?people=%3Cscript%3E", "?message=..%2F", "?kind="],
+)
+def test_bad_url_values_never_give_a_server_error(client, search):
+    response = render_request(client, search)
+    assert response.status_code == 200

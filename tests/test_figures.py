@@ -1,0 +1,160 @@
+"""Figures: node and edge counts, widths, the day axis, flow link values, empty views."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import plotly.graph_objects as go
+import pytest
+from factory import write_corpus
+
+from dashboard.context import Context
+from dashboard.figures import (
+    flow_figure,
+    network_figure,
+    node_size,
+    presentation_look,
+    timeline_figure,
+)
+from dashboard.model import load_corpus
+from dashboard.state import ViewState
+
+JAN = (date(1949, 1, 1), date(1949, 1, 31))
+
+
+@pytest.fixture
+def context(tmp_path):
+    return Context.build(load_corpus(write_corpus(tmp_path)))
+
+
+def edge_traces(figure):
+    return [t for t in figure.data if t.customdata is not None and t.customdata[0][0] == "edge"]
+
+
+def node_points(figure):
+    return {
+        key: (trace, i)
+        for trace in figure.data
+        if trace.customdata is not None and trace.customdata[0][0] == "person"
+        for i, (_, key) in enumerate(trace.customdata)
+    }
+
+
+def test_network_edges_and_widths(context):
+    corpus = context.corpus
+    figure = network_figure(corpus, corpus, context.positions["default"])
+    traces = {t.name: t for t in edge_traces(figure)}
+    assert set(traces) == {"stalin→mao", "mao→stalin", "stalin→terebin", "terebin→mao"}
+    assert traces["mao→stalin"].line.width > traces["stalin→mao"].line.width
+    assert traces["mao→stalin"].customdata[0][1] == "b,d"
+    assert traces["stalin→terebin"].line.dash == "dash"  # a relayed hop
+    assert len(figure.layout.annotations) == 4  # one arrowhead per edge
+
+
+def test_network_keeps_every_node_in_place_when_filtered(context):
+    corpus = context.corpus
+    whole = network_figure(corpus, corpus, context.positions["default"])
+    part = network_figure(corpus, corpus.filter(start="1949-03-01"), context.positions["default"])
+    assert node_points(whole).keys() == node_points(part).keys() == {"stalin", "mao", "terebin"}
+    for person, (trace, i) in node_points(part).items():
+        whole_trace, j = node_points(whole)[person]
+        assert (trace.x[i], trace.y[i]) == (whole_trace.x[j], whole_trace.y[j])
+    trace, i = node_points(part)["terebin"]
+    assert trace.marker.size[i] == node_size(0)  # no message in March: faded, smallest
+    assert len(edge_traces(part)) == 1
+
+
+def test_network_codenames_relabel(context):
+    corpus = context.corpus
+    figure = network_figure(corpus, corpus, context.positions["default"], codenames=True)
+    trace, i = node_points(figure)["stalin"]
+    assert trace.text[i] == "Filippov"
+
+
+def test_network_escapes_text(tmp_path):
+    from factory import PEOPLE
+
+    people = [dict(p) for p in PEOPLE]
+    people[2]["name"] = "<script>alert(1)</script>"
+    corpus = load_corpus(write_corpus(tmp_path, people=people))
+    context = Context.build(corpus)
+    figure = network_figure(corpus, corpus, context.positions["default"])
+    trace, i = node_points(figure)["terebin"]
+    assert trace.text[i] == "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def test_timeline_day_axis_and_marks(context):
+    corpus = context.corpus
+    figure = timeline_figure(corpus, corpus, *JAN)
+    axis = figure.layout.xaxis
+    assert axis.range[0].startswith("1948-12-31 12:00") and axis.range[1].startswith(
+        "1949-01-31 12:00"
+    )
+    assert axis.rangeslider.range[1].startswith("1949-03-31 12:00")  # the whole period
+    marks = {t.name: t for t in figure.data if t.name in ("exact date", "approximate date")}
+    assert len(marks["exact date"].x) == 3 and len(marks["approximate date"].x) == 1
+    assert marks["approximate date"].marker.symbol == "circle-open"
+    assert marks["exact date"].marker.symbol == "circle"
+
+
+def test_timeline_events_behind_marks(context):
+    figure = timeline_figure(context.corpus, context.corpus, *JAN)
+    events = [t for t in figure.data if t.customdata and t.customdata[0][0] == "event"]
+    assert {t.customdata[0][1] for t in events} == {"e1", "e2"}
+    spans = [s for s in figure.layout.shapes if s.type == "rect"]
+    assert len(spans) == 1 and spans[0].x0.startswith("1949-01-29 12:00")
+
+
+def test_timeline_says_when_empty(context):
+    figure = timeline_figure(context.corpus, context.corpus, date(1949, 3, 10), date(1949, 3, 31))
+    texts = [a.text for a in figure.layout.annotations]
+    assert "No messages between 10 and 31 Mar 1949" in texts
+
+
+def test_flow_link_values(context):
+    corpus = context.corpus
+    figure = flow_figure(corpus, corpus, *JAN)
+    sankey = figure.data[0]
+    labels = list(sankey.node.label)
+    links = {
+        (labels[s], labels[t]): v
+        for s, t, v in zip(sankey.link.source, sankey.link.target, sankey.link.value, strict=True)
+    }
+    message = next(label for label in labels if "Reply" in label)
+    assert links[("Mao Zedong", message)] == 4
+    assert links[(message, "Iosif Stalin")] == 2
+    assert links[(message, "Andrey Vyshinsky (not in Politburo)")] == 1
+    assert sum(links.values()) == 8
+
+
+def test_flow_says_when_empty(context):
+    corpus = context.corpus
+    figure = flow_figure(
+        corpus, corpus.filter(start="1949-03-01"), date(1949, 3, 1), date(1949, 3, 31)
+    )
+    assert not figure.data
+    assert (
+        "No distribution copies recorded between 1 and 31 Mar 1949"
+        in figure.layout.annotations[0].text
+    )
+
+
+def test_presentation_look_is_bigger_and_leaves_input_alone(context):
+    corpus = context.corpus
+    figure = network_figure(corpus, corpus, context.positions["default"])
+    before = figure.to_json()
+    big = presentation_look(figure)
+    assert figure.to_json() == before
+    assert big.layout.font.size == 22
+    assert edge_traces(big)[0].line.width > edge_traces(figure)[0].line.width
+
+
+@pytest.mark.parametrize("view", ["network", "timeline", "flow"])
+def test_context_figure_for_every_view(context, view):
+    figure = context.figure(view, ViewState.default(context.corpus))
+    assert isinstance(figure, go.Figure) and figure.data
+
+
+def test_context_rejects_unknown_view(context):
+    with pytest.raises(ValueError, match="unknown view 'map'"):
+        context.figure("map", ViewState.default(context.corpus))

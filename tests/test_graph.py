@@ -1,0 +1,77 @@
+"""The message graph: legs of relayed messages, edge counts, and stable non-overlapping layout."""
+
+from __future__ import annotations
+
+import pytest
+from factory import write_corpus
+
+from dashboard.graph import (
+    boxes_overlap,
+    edges,
+    label_box,
+    layout_positions,
+    legs,
+    message_graph,
+    node_degrees,
+)
+from dashboard.model import load_corpus
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    return load_corpus(write_corpus(tmp_path))
+
+
+def all_labels(corpus):
+    return {p: [corpus.label(p), corpus.label(p, True)] for p in corpus.people["person_id"]}
+
+
+def test_relayed_message_travels_two_legs(corpus):
+    hops = legs(corpus.messages)
+    relayed = hops[hops["message_id"] == "c"]
+    assert list(zip(relayed["source"], relayed["target"], strict=True)) == [
+        ("stalin", "terebin"),
+        ("terebin", "mao"),
+    ]
+    assert relayed["relayed"].all()
+    assert len(hops) == 5  # four messages, one of them in two hops
+
+
+def test_edges_count_messages(corpus):
+    table = edges(corpus.messages).set_index(["source", "target"])
+    assert table.loc[("stalin", "mao"), "weight"] == 1
+    assert table.loc[("mao", "stalin"), "weight"] == 2
+    assert table.loc[("mao", "stalin"), "message_ids"] == ["b", "d"]
+    assert bool(table.loc[("terebin", "mao"), "relayed"]) is True
+
+
+def test_message_graph(corpus):
+    graph = message_graph(corpus)
+    assert set(graph.nodes) == {"stalin", "mao", "terebin"}  # copy recipients send nothing
+    assert graph.number_of_edges() == 5
+    assert graph.nodes["stalin"]["name"] == "Iosif Stalin"
+
+
+def test_degrees_count_relays(corpus):
+    assert node_degrees(corpus.messages).to_dict() == {"stalin": 4, "mao": 4, "terebin": 1}
+
+
+def test_layout_is_deterministic_and_within_bounds(corpus):
+    first = layout_positions(corpus, all_labels(corpus))
+    assert first == layout_positions(corpus, all_labels(corpus))
+    assert all(0 <= x <= 1 and 0 <= y <= 1 for x, y in first.values())
+
+
+def test_bundled_labels_never_overlap_at_default_size():
+    corpus = load_corpus()
+    labels = all_labels(corpus)
+    positions = layout_positions(corpus, labels)
+    boxes = {n: label_box(max(labels[n], key=len), 900, 620, 14) for n in positions}
+    assert len(positions) == 12
+    assert boxes_overlap(positions, boxes) == []
+
+
+def test_overlap_check_detects_overlap():
+    positions = {"a": (0.5, 0.5), "b": (0.52, 0.5)}
+    boxes = {"a": (0.05, 0.05), "b": (0.05, 0.05)}
+    assert boxes_overlap(positions, boxes) == [("a", "b")]
