@@ -183,8 +183,9 @@ def sync(corpus: Corpus, search: str | None, trigger: str | dict | None, value: 
         state, new_search = current, no_update
     else:
         state = next_state(current, trigger, value, corpus)
-        query = state.to_query(corpus)
-        new_search = query if query != (search or "") else no_update
+        # Controls echo the values the URL gave them; only a real change makes a new URL,
+        # so a link with a bad value keeps it (and its warning) until the user acts.
+        new_search = state.to_query(corpus) if state != current else no_update
     return (
         new_search,
         state.start.isoformat(),
