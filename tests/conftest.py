@@ -1,0 +1,83 @@
+"""Shared pytest configuration for the whole Dispatches suite.
+
+Browser tests (everything under ``tests/browser/``) use dash.testing's
+``dash_duo`` / ``dash_br`` fixtures, which build their Selenium driver from
+whatever the ``pytest_setup_options`` hook below returns.  They run in the
+system Chromium (Debian's ``chromium``) driven by the system ``chromedriver``
+found on PATH; ``scripts/test`` installs both.  If either is missing the
+browser tests fail with a clear message -- they are never skipped, in CI or
+anywhere else.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.chrome.options import Options as ChromeOptions
+
+BROWSER_TESTS_DIR = Path(__file__).resolve().parent / "browser"
+
+CHROMIUM_ARGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+    "--window-size=1280,900",
+)
+
+_config: pytest.Config | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _config
+    _config = config
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test under tests/browser/ with the ``browser`` marker."""
+    for item in items:
+        if BROWSER_TESTS_DIR in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _require(executable: str, debian_package: str) -> str:
+    path = shutil.which(executable)
+    if path is None:
+        pytest.fail(
+            f"browser tests need `{executable}` on PATH but it was not found. "
+            f"Run scripts/test (it installs it) or `apt-get install {debian_package}`.",
+            pytrace=False,
+        )
+    return path
+
+
+def pytest_setup_options() -> ChromeOptions | None:
+    """dash.testing hook: the options its Browser builds the webdriver from.
+
+    Called by the ``dash_duo``/``dash_br`` fixtures right before the driver
+    starts.  dash then adds its own flags (``--headless`` when pytest runs with
+    ``--headless``, ``--remote-debugging-port=0``, ...) and calls
+    ``webdriver.Chrome(options=...)`` without a Service, so Selenium 4.2 runs
+    ``chromedriver`` from PATH.
+    """
+    if _config is not None and _config.getoption("webdriver", "Chrome") != "Chrome":
+        return None  # e.g. --webdriver Firefox: let dash use its defaults
+
+    options = ChromeOptions()
+    options.binary_location = _require("chromium", "chromium")
+    _require("chromedriver", "chromium-driver")
+    for arg in CHROMIUM_ARGS:
+        options.add_argument(arg)
+    # Console capture for dash_duo.get_logs().  NB: dash's Browser._get_chrome
+    # overwrites this capability with {"browser": "SEVERE"} afterwards, so
+    # get_logs() returns console *errors* only -- which is what
+    # `assert dash_duo.get_logs() == []` wants.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return options
