@@ -15,6 +15,7 @@ MESSAGES_FILE = "messages.csv"
 PEOPLE_FILE = "people.csv"
 COPIES_FILE = "copies.csv"
 EVENTS_FILE = "events.csv"
+STORY_FILE = "story.csv"
 
 # Column names, defined once and imported wherever a frame is read.
 MESSAGE_ID = "message_id"
@@ -50,6 +51,10 @@ START = "start"
 END = "end"
 CATEGORY = "category"
 PEOPLE = "people"
+
+STEP = "step"
+TEXT = "text"
+ARCHIVE_REFS = "archive_refs"
 
 COUNT = "messages"
 DATE_CERTAINTIES = ("exact", "approximate", "unknown")
@@ -113,9 +118,20 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column(PEOPLE, type="people"),
         Column(SOURCE),
     ),
+    # The kiosk's guided story: each step sets the dates and people the views show.
+    STORY_FILE: (
+        Column(STEP, required=True, type="int", nonempty=True),
+        Column(TITLE, required=True, nonempty=True),
+        Column(START, required=True, type="date", nonempty=True),
+        Column(END, required=True, type="date", nonempty=True),
+        Column(PEOPLE, type="people"),
+        Column(TEXT, required=True, nonempty=True),
+        Column(ARCHIVE_REFS),
+        Column(SOURCE),
+    ),
 }
 # Files a corpus folder may leave out: a corpus of bare messages is still a corpus.
-OPTIONAL_FILES = (COPIES_FILE, EVENTS_FILE)
+OPTIONAL_FILES = (COPIES_FILE, EVENTS_FILE, STORY_FILE)
 TRUE_WORDS = {"true", "yes", "1"}
 FALSE_WORDS = {"false", "no", "0", ""}
 
@@ -175,6 +191,11 @@ class Corpus:
         default=(pd.Timestamp("1949-01-01"), pd.Timestamp("1949-05-31"))
     )
     alias_index: Mapping[str, str] = field(default_factory=dict, repr=False)
+    # The guided story, one row a step in order; empty when the corpus has none.
+    story: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=[c.name for c in SCHEMAS[STORY_FILE]]),
+        repr=False,
+    )
 
     # --- filtering --------------------------------------------------------------------
     def filter(
@@ -228,8 +249,12 @@ class Corpus:
         return row[NAME]
 
     @property
-    def people_by_id(self) -> dict[str, pd.Series]:
-        return _people_by_id(self.people)
+    def people_by_id(self) -> dict[str, dict]:
+        return _records_by(self.people, PERSON_ID)
+
+    @property
+    def messages_by_id(self) -> dict[str, dict]:
+        return _records_by(self.messages, MESSAGE_ID)
 
     @property
     def kinds(self) -> list[str]:
@@ -273,15 +298,19 @@ class Corpus:
         )
 
 
-_PEOPLE_CACHE: dict[int, dict[str, pd.Series]] = {}
+_RECORDS_CACHE: dict[tuple[int, str], tuple[pd.DataFrame, dict[str, dict]]] = {}
 
 
-def _people_by_id(people: pd.DataFrame) -> dict[str, pd.Series]:
-    # The people frame is shared, unchanged, by every filtered corpus: index it once.
-    key = id(people)
-    if key not in _PEOPLE_CACHE:
-        _PEOPLE_CACHE[key] = {row[PERSON_ID]: row for _, row in people.iterrows()}
-    return _PEOPLE_CACHE[key]
+def _records_by(frame: pd.DataFrame, key: str) -> dict[str, dict]:
+    """Rows as dicts by their id, built once per frame: a corpus never changes its frames.
+
+    The frame is kept beside its index so that its id cannot be reused by another frame.
+    """
+    cached = _RECORDS_CACHE.get((id(frame), key))
+    if cached is None or cached[0] is not frame:
+        cached = (frame, {row[key]: row for row in frame.to_dict("records")})
+        _RECORDS_CACHE[(id(frame), key)] = cached
+    return cached[1]
 
 
 # --- loading and validation ---------------------------------------------------------------
@@ -302,7 +331,11 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
         raise CorpusError(problems)
 
     frames = {name: _typed(raw[name], name, problems) for name in SCHEMAS}
-    _check_references(frames, problems)
+    extract = path is not None and not Path(path).is_dir()
+    if extract:
+        frames = _cut_to_extract(frames)
+    _check_references(frames, problems, replies_outside=extract)
+    _check_story_period(frames, problems)
     if problems:
         raise CorpusError(problems)
 
@@ -316,6 +349,7 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
         people=people,
         copies=frames[COPIES_FILE],
         events=frames[EVENTS_FILE].sort_values([START, EVENT_ID], ignore_index=True),
+        story=frames[STORY_FILE],
         origin=str(files[MESSAGES_FILE]),
         period=_period(messages[DATE]),
         alias_index=alias_index,
@@ -332,7 +366,9 @@ def corpus_files(path: str | Path | None) -> dict[str, Path]:
     for name in SCHEMAS:
         if name != MESSAGES_FILE:
             beside = folder.parent / name
-            files[name] = beside if beside.exists() else BUNDLED_DATA / name
+            # The bundled story narrates the bundled corpus: it never joins other messages.
+            fallback = beside if name == STORY_FILE else BUNDLED_DATA / name
+            files[name] = beside if beside.exists() else fallback
     return files
 
 
@@ -370,7 +406,7 @@ def _row(index: int) -> int:
 def _typed(frame: pd.DataFrame, name: str, problems: list[Problem]) -> pd.DataFrame:
     """Convert each column to its type, reporting every value that does not fit."""
     path = frame.attrs.get("path", name)
-    frame = frame.copy()
+    raw, frame = frame, frame.copy()
 
     def report(rows: pd.Index, column: str, message: str) -> None:
         for index in rows:
@@ -403,18 +439,53 @@ def _typed(frame: pd.DataFrame, name: str, problems: list[Problem]) -> pd.DataFr
             allowed = ", ".join(DATE_CERTAINTIES)
             report(values.index[unknown], column.name, f"{{value!r}} is not one of {allowed}")
             frame[column.name] = values.replace("", DATE_CERTAINTIES[0])
-    key = {MESSAGES_FILE: MESSAGE_ID, PEOPLE_FILE: PERSON_ID, EVENTS_FILE: EVENT_ID}.get(name)
+    key = {
+        MESSAGES_FILE: MESSAGE_ID,
+        PEOPLE_FILE: PERSON_ID,
+        EVENTS_FILE: EVENT_ID,
+        STORY_FILE: STEP,
+    }.get(name)
     if key:
         duplicated = frame[key].duplicated(keep="first") & (frame[key] != "")
         report(frame.index[duplicated], key, "{value!r} appears more than once")
-    if name == EVENTS_FILE:
+    if name == STORY_FILE:
+        # The URL names a step by its number, so the numbers must be the file's order.
+        expected = pd.Series(range(1, len(frame) + 1), index=frame.index)
+        numbered = pd.to_numeric(raw[STEP], errors="coerce").notna()
+        misnumbered = (frame[STEP] != expected) & numbered
+        for index in frame.index[misnumbered]:
+            problems.append(
+                Problem(
+                    path,
+                    _row(index),
+                    STEP,
+                    f"step {frame[STEP][index]} should be {expected[index]}: "
+                    "number the steps 1, 2, 3... in the order of the file",
+                )
+            )
+    if name in (EVENTS_FILE, STORY_FILE):
         backwards = frame[END].notna() & (frame[END] < frame[START])
         report(frame.index[backwards], END, "the span ends before it starts")
     return frame
 
 
-def _check_references(frames: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
-    """Every person and message a row points to must exist."""
+def _cut_to_extract(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """A lone messages CSV is an extract, such as a filtered export: copies follow its messages.
+
+    The files beside it (or the bundled ones) describe the whole corpus it was cut from.
+    """
+    present = frames[MESSAGES_FILE][MESSAGE_ID]
+    copies = frames[COPIES_FILE]
+    return {**frames, COPIES_FILE: copies[copies[MESSAGE_ID].isin(present)]}
+
+
+def _check_references(
+    frames: dict[str, pd.DataFrame], problems: list[Problem], replies_outside: bool = False
+) -> None:
+    """Every person and message a row points to must exist.
+
+    In an extract (`replies_outside`), a message may answer one that was left out of it.
+    """
     people = set(frames[PEOPLE_FILE][PERSON_ID])
     messages = set(frames[MESSAGES_FILE][MESSAGE_ID])
     for name, frame in frames.items():
@@ -425,7 +496,7 @@ def _check_references(frames: dict[str, pd.DataFrame], problems: list[Problem]) 
                 "people": (people, "person", PEOPLE_FILE),
                 "message": (messages, "message", MESSAGES_FILE),
             }.get(column.type, (None, None, None))
-            if known is None:
+            if known is None or (replies_outside and column.name == IN_REPLY_TO):
                 continue
             for index, value in frame[column.name].items():
                 ids = split_list(value) if column.type == "people" else [value]
@@ -439,6 +510,25 @@ def _check_references(frames: dict[str, pd.DataFrame], problems: list[Problem]) 
                                 f"unknown {what} {ident!r} (not in {home})",
                             )
                         )
+
+
+def _check_story_period(frames: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
+    """A story step must show days the views can show: inside the corpus period."""
+    story = frames[STORY_FILE]
+    first, last = _period(frames[MESSAGES_FILE][DATE].dropna())
+    path = story.attrs.get("path", STORY_FILE)
+    for column in (START, END):
+        outside = story[column].notna() & ((story[column] < first) | (story[column] > last))
+        for index in story.index[outside]:
+            problems.append(
+                Problem(
+                    path,
+                    _row(index),
+                    column,
+                    f"{story[column][index]:%Y-%m-%d} is outside the corpus period "
+                    f"{first:%Y-%m-%d} to {last:%Y-%m-%d}",
+                )
+            )
 
 
 def _alias_index(people: pd.DataFrame) -> tuple[dict[str, str], list[Problem]]:
