@@ -39,24 +39,26 @@ class Context:
     def shown(self, state: ViewState) -> Corpus:
         return state.filter(self.corpus)
 
-    def figure(self, view: str, state: ViewState, shown: Corpus | None = None) -> go.Figure:
-        """The figure of one view for a state: the page, embeds and exports all call this."""
+    def spec(self, view: str, state: ViewState, shown: Corpus | None = None) -> dict:
+        """One view's figure for a state, as the plain dict the page sends."""
         shown = self.shown(state) if shown is None else shown
         if view == "network":
-            figure = figures.network_figure(
+            spec = figures.network_spec(
                 self.corpus, shown, self.positions[state.look], state.codenames
             )
         elif view == "timeline":
             undated = self.corpus.filter(people=state.people or None, kinds=state.kinds or None)
-            figure = figures.timeline_figure(
+            spec = figures.timeline_spec(
                 self.corpus, undated, state.start, state.end, state.codenames
             )
         elif view == "flow":
-            figure = figures.flow_figure(
-                self.corpus, shown, state.start, state.end, state.codenames
-            )
+            spec = figures.flow_spec(self.corpus, shown, state.start, state.end, state.codenames)
         else:
             raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
         if state.look == "presentation":
-            figure = figures.presentation_look(figure)
-        return figure
+            spec = figures.presentation_look(spec)
+        return spec
+
+    def figure(self, view: str, state: ViewState, shown: Corpus | None = None) -> go.Figure:
+        """The same figure as a plotly object: exports and embeds call this."""
+        return figures.as_figure(self.spec(view, state, shown))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date, timedelta
 from html import escape
 
@@ -29,7 +30,6 @@ from dashboard.model import (
     KIND,
     MEMBER,
     MESSAGE_ID,
-    PERSON_ID,
     POLITBURO,
     RECIPIENT,
     SENDER,
@@ -67,6 +67,35 @@ CONTEXT_ROW = "Context"
 LONGEST_SHADED_SPAN_DAYS = 60
 
 
+class _Spec:
+    """A figure under construction, as plain dicts.
+
+    Plotly's graph objects validate every property as it is set, which costs more than the
+    rest of a callback together; building dicts and validating once, in the tests
+    (tests/test_figures.py), keeps each callback fast.
+    """
+
+    def __init__(self, layout: dict) -> None:
+        self.data: list[dict] = []
+        self.layout = layout
+
+    def add_trace(self, trace: dict) -> None:
+        self.data.append(trace)
+
+    def add_annotation(self, annotation: dict | None = None, **properties: object) -> None:
+        self.layout.setdefault("annotations", []).append({**(annotation or {}), **properties})
+
+    def add_shape(self, **properties: object) -> None:
+        self.layout.setdefault("shapes", []).append(properties)
+
+    def spec(self) -> dict:
+        return {"data": self.data, "layout": self.layout}
+
+
+def _scatter(**properties: object) -> dict:
+    return {"type": "scatter", **properties}
+
+
 def side_style(side: str) -> tuple[str, str]:
     return SIDE_STYLE.get(side, OTHER_STYLE)
 
@@ -84,11 +113,9 @@ def _base_layout(**overrides: object) -> dict:
     return layout
 
 
-def empty_figure(message: str) -> go.Figure:
+def empty_spec(message: str) -> dict:
     """A figure that says, in words, why there is nothing to draw."""
-    figure = go.Figure(layout=_base_layout())
-    figure.update_xaxes(visible=False)
-    figure.update_yaxes(visible=False)
+    figure = _Spec(_base_layout(xaxis={"visible": False}, yaxis={"visible": False}))
     figure.add_annotation(
         text=escape(message),
         x=0.5,
@@ -98,14 +125,14 @@ def empty_figure(message: str) -> go.Figure:
         showarrow=False,
         font={"size": 18, "color": "#444"},
     )
-    return figure
+    return figure.spec()
 
 
 def no_messages_text(start: date, end: date, what: str = "messages") -> str:
     return f"No {what} between {describe_span(start, end).replace(' - ', ' and ', 1)}"
 
 
-def _hover_people(corpus: Corpus, row: pd.Series, codenames: bool) -> str:
+def _hover_people(corpus: Corpus, row: Mapping, codenames: bool) -> str:
     route = f"{escape(corpus.label(row[SENDER], codenames))} → "
     if row[VIA]:
         route += f"{escape(corpus.label(row[VIA], codenames))} → "
@@ -115,21 +142,21 @@ def _hover_people(corpus: Corpus, row: pd.Series, codenames: bool) -> str:
 # --- network -----------------------------------------------------------------------------
 
 
-def network_figure(
+def network_spec(
     whole: Corpus,
     shown: Corpus,
     positions: dict[str, tuple[float, float]],
     codenames: bool = False,
-) -> go.Figure:
+) -> dict:
     """Everyone in the whole corpus at fixed positions; the shown messages as directed edges.
 
     People with no message in `shown` stay in place, faded, so the drawing never jumps.
     Edge width counts messages; relayed hops are dashed so the route can be followed.
     """
     if not positions:
-        return empty_figure("This corpus has no messages to draw.")
-    figure = go.Figure(
-        layout=_base_layout(
+        return empty_spec("This corpus has no messages to draw.")
+    figure = _Spec(
+        _base_layout(
             xaxis={"visible": False, "range": [-0.02, 1.02], "fixedrange": True},
             yaxis={"visible": False, "range": [-0.03, 1.03], "fixedrange": True},
             showlegend=True,
@@ -141,18 +168,18 @@ def network_figure(
     table = edges(shown.messages)
     reciprocal = set(zip(table[SOURCE_NODE], table[TARGET_NODE], strict=True))
     titles = shown.messages.set_index(MESSAGE_ID)[TITLE].to_dict()
-    for _, edge in table.iterrows():
+    for edge in table.to_dict("records"):
         trace = _edge_trace(whole, edge, positions, titles, codenames, reciprocal)
         figure.add_trace(trace)
         figure.add_annotation(_arrowhead(trace))
     degrees = node_degrees(shown.messages)
-    people = whole.people.set_index(PERSON_ID)
-    for side in sorted({people.loc[p, SIDE] for p in positions}):
-        members = [p for p in sorted(positions) if people.loc[p, SIDE] == side]
+    people = whole.people_by_id
+    for side in sorted({people[p][SIDE] for p in positions}):
+        members = [p for p in sorted(positions) if people[p][SIDE] == side]
         colour, symbol = side_style(side)
         counts = [int(degrees.get(p, 0)) for p in members]
         figure.add_trace(
-            go.Scatter(
+            _scatter(
                 x=[positions[p][0] for p in members],
                 y=[positions[p][1] for p in members],
                 mode="markers+text",
@@ -179,7 +206,7 @@ def network_figure(
         )
         # The legend shows each side at full strength, whatever its first node looks like.
         figure.add_trace(
-            go.Scatter(
+            _scatter(
                 x=[None],
                 y=[None],
                 mode="markers",
@@ -200,7 +227,7 @@ def network_figure(
             font={"size": 16, "color": "#444"},
             bgcolor="rgba(255,255,255,0.9)",
         )
-    return figure
+    return figure.spec()
 
 
 def node_size(count: int) -> float:
@@ -221,12 +248,12 @@ def _person_hover(corpus: Corpus, person: str, count: int, codenames: bool) -> s
 
 def _edge_trace(
     corpus: Corpus,
-    edge: pd.Series,
+    edge: Mapping,
     positions: dict[str, tuple[float, float]],
     titles: dict[str, str],
     codenames: bool,
     reciprocal: set[tuple[str, str]],
-) -> go.Scatter:
+) -> dict:
     source, target = edge[SOURCE_NODE], edge[TARGET_NODE]
     (x0, y0), (x1, y1) = positions[source], positions[target]
     # Curve every edge to its right, so a reply never hides under the message it answers.
@@ -243,7 +270,7 @@ def _edge_trace(
     route = "relayed hop" if edge[RELAYED] else "direct"
     names = f"{escape(corpus.label(source, codenames))} → {escape(corpus.label(target, codenames))}"
     hover = f"<b>{names}</b><br>{count} message{'s' if count != 1 else ''} ({route})<br>{listing}"
-    return go.Scatter(
+    return _scatter(
         x=xs,
         y=ys,
         mode="lines",
@@ -257,14 +284,14 @@ def _edge_trace(
     )
 
 
-def _arrowhead(trace: go.Scatter) -> dict:
+def _arrowhead(trace: dict) -> dict:
     """An arrowhead two thirds of the way along an edge trace, pointing at its target."""
-    tip = int(len(trace.x) * 0.68)
+    tip = int(len(trace["x"]) * 0.68)
     return {
-        "x": trace.x[tip],
-        "y": trace.y[tip],
-        "ax": trace.x[tip - 3],
-        "ay": trace.y[tip - 3],
+        "x": trace["x"][tip],
+        "y": trace["y"][tip],
+        "ax": trace["x"][tip - 3],
+        "ay": trace["y"][tip - 3],
         "xref": "x",
         "yref": "y",
         "axref": "x",
@@ -273,8 +300,8 @@ def _arrowhead(trace: go.Scatter) -> dict:
         "showarrow": True,
         "arrowhead": 2,
         "arrowsize": 1.1,
-        "arrowwidth": min(max(trace.line.width * 0.9, 2), 5),
-        "arrowcolor": trace.line.color,
+        "arrowwidth": min(max(trace["line"]["width"] * 0.9, 2), 5),
+        "arrowcolor": trace["line"]["color"],
         "standoff": 0,
     }
 
@@ -297,18 +324,18 @@ def _curve(
 
 def sender_rows(corpus: Corpus) -> list[str]:
     """Timeline rows, one per sender in the whole corpus, grouped by side."""
-    people = corpus.people.set_index(PERSON_ID)
+    people = corpus.people_by_id
     senders = sorted(set(corpus.messages[SENDER]))
-    return sorted(senders, key=lambda p: (people.loc[p, SIDE], people.loc[p, "name"]))
+    return sorted(senders, key=lambda p: (people[p][SIDE], people[p]["name"]))
 
 
-def timeline_figure(
+def timeline_spec(
     whole: Corpus,
     shown: Corpus,
     start: date,
     end: date,
     codenames: bool = False,
-) -> go.Figure:
+) -> dict:
     """Every day of the period on one axis; each message a mark on its day, in its sender's row.
 
     `shown` is filtered by people and kind but not by date: the main axis zooms to
@@ -319,8 +346,8 @@ def timeline_figure(
     row_of = {p: i + 1 for i, p in enumerate(rows)}
     labels = [escape(whole.label(p, codenames)) for p in rows]
     messages = shown.messages
-    figure = go.Figure(
-        layout=_base_layout(
+    figure = _Spec(
+        _base_layout(
             xaxis={
                 "type": "date",
                 "range": [_day_edge(start, -0.5), _day_edge(end, 0.5)],
@@ -351,18 +378,19 @@ def timeline_figure(
         )
     )
     _add_events(figure, whole, shown.events, codenames)
+    records = messages.to_dict("records")
     # Several messages from one sender on one day sit side by side in the row.
-    stack = messages.groupby([SENDER, DATE]).cumcount()
-    size = messages.groupby([SENDER, DATE])[MESSAGE_ID].transform("size")
-    offset = (stack - (size - 1) / 2) * 0.28
-    people = whole.people.set_index(PERSON_ID)
+    same_day: dict[tuple[str, object], list[str]] = {}
+    for row in records:
+        same_day.setdefault((row[SENDER], row[DATE]), []).append(row[MESSAGE_ID])
+    people = whole.people_by_id
     for certainty, symbol in CERTAINTY_SYMBOL.items():
-        part = messages[messages[DATE_CERTAINTY] == certainty]
-        colours = [side_style(people.loc[s, SIDE])[0] for s in part[SENDER]]
+        part = [row for row in records if row[DATE_CERTAINTY] == certainty]
+        colours = [side_style(people[row[SENDER]][SIDE])[0] for row in part]
         figure.add_trace(
-            go.Scatter(
-                x=part[DATE],
-                y=[row_of[s] + offset[i] for i, s in zip(part.index, part[SENDER], strict=True)],
+            _scatter(
+                x=[row[DATE] for row in part],
+                y=[row_of[row[SENDER]] + _stack_offset(row, same_day) for row in part],
                 mode="markers",
                 name=CERTAINTY_LABEL[certainty],
                 marker={
@@ -371,16 +399,15 @@ def timeline_figure(
                     "color": colours,
                     "line": {"width": 2.5, "color": colours},
                 },
-                customdata=[["message", m] for m in part[MESSAGE_ID]],
-                hovertext=[_message_hover(whole, row, codenames) for _, row in part.iterrows()],
+                customdata=[["message", row[MESSAGE_ID]] for row in part],
+                hovertext=[_message_hover(whole, row, codenames) for row in part],
                 hovertemplate="%{hovertext}<extra></extra>",
                 # Keep an entry for each kind of date in the legend even when it has no mark.
                 visible=True,
                 showlegend=True,
             )
         )
-    in_range = messages[(messages[DATE].dt.date >= start) & (messages[DATE].dt.date <= end)]
-    if in_range.empty:
+    if not any(start <= row[DATE].date() <= end for row in records):
         figure.add_annotation(
             text=escape(no_messages_text(start, end)),
             x=0.5,
@@ -391,7 +418,13 @@ def timeline_figure(
             font={"size": 18, "color": "#444"},
             bgcolor="rgba(255,255,255,0.9)",
         )
-    return figure
+    return figure.spec()
+
+
+def _stack_offset(row: Mapping, same_day: dict[tuple[str, object], list[str]]) -> float:
+    """How far a mark sits from its row's centre, so same-day messages do not hide each other."""
+    group = same_day[(row[SENDER], row[DATE])]
+    return (group.index(row[MESSAGE_ID]) - (len(group) - 1) / 2) * 0.28
 
 
 def _day_edge(day: date, shift: float) -> str:
@@ -399,7 +432,7 @@ def _day_edge(day: date, shift: float) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def _message_hover(corpus: Corpus, row: pd.Series, codenames: bool) -> str:
+def _message_hover(corpus: Corpus, row: Mapping, codenames: bool) -> str:
     certainty = row[DATE_CERTAINTY]
     when = f"{row[DATE]:%d %b %Y}"
     if certainty != "exact":
@@ -414,28 +447,39 @@ def _message_hover(corpus: Corpus, row: pd.Series, codenames: bool) -> str:
     return "<br>".join(lines)
 
 
-def _add_events(figure: go.Figure, corpus: Corpus, events: pd.DataFrame, codenames: bool) -> None:
+def _add_events(figure: _Spec, corpus: Corpus, events: pd.DataFrame, codenames: bool) -> None:
     """Context events: spans shaded behind the marks, and all of them marked in their own row."""
-    for _, event in events.iterrows():
+    for event in events.to_dict("records"):
         finish = event[END] if pd.notna(event[END]) else event[START]
         length = (finish - event[START]).days
         if pd.notna(event[END]) and length <= LONGEST_SHADED_SPAN_DAYS:
-            figure.add_vrect(
+            figure.add_shape(
+                type="rect",
+                xref="x",
+                yref="paper",
                 x0=_day_edge(event[START].date(), -0.5),
                 x1=_day_edge(finish.date(), 0.5),
+                y0=0,
+                y1=1,
                 fillcolor="#e9e4d8",
                 opacity=0.55,
-                line_width=0,
+                line={"width": 0},
                 layer="below",
             )
         elif pd.isna(event[END]):
-            figure.add_vline(
-                x=event[START],
+            figure.add_shape(
+                type="line",
+                xref="x",
+                yref="paper",
+                x0=event[START],
+                x1=event[START],
+                y0=0,
+                y1=1,
                 line={"color": "#b5a98a", "width": 1.5, "dash": "dot"},
                 layer="below",
             )
         figure.add_trace(
-            go.Scatter(
+            _scatter(
                 x=[event[START], finish] if length else [event[START]],
                 y=[0] * (2 if length else 1),
                 mode="lines+markers",
@@ -450,7 +494,7 @@ def _add_events(figure: go.Figure, corpus: Corpus, events: pd.DataFrame, codenam
         )
 
 
-def _event_hover(event: pd.Series) -> str:
+def _event_hover(event: Mapping) -> str:
     when = f"{event[START]:%d %b %Y}"
     if pd.notna(event[END]):
         when += f" - {event[END]:%d %b %Y}"
@@ -474,15 +518,15 @@ def _wrap(text: str, width: int = 60) -> str:
 # --- copy flow -----------------------------------------------------------------------------
 
 
-def flow_figure(
+def flow_spec(
     whole: Corpus, shown: Corpus, start: date, end: date, codenames: bool = False
-) -> go.Figure:
+) -> dict:
     """Sankey: sender -> message -> member; link width is the number of distribution copies."""
     table = shown.copy_counts()
     if table.empty:
-        return empty_figure(no_messages_text(start, end, "distribution copies recorded"))
-    people = whole.people.set_index(PERSON_ID)
-    messages = whole.messages.set_index(MESSAGE_ID)
+        return empty_spec(no_messages_text(start, end, "distribution copies recorded"))
+    people = whole.people_by_id
+    messages = whole.messages_by_id
     senders = sorted(set(table[SENDER]))
     message_ids = list(dict.fromkeys(table[MESSAGE_ID]))
     totals = table.groupby(MEMBER)[COPIES].sum()
@@ -490,20 +534,17 @@ def flow_figure(
 
     def member_label(member: str) -> str:
         label = whole.label(member, codenames)
-        return label if people.loc[member, POLITBURO] else f"{label} (not in Politburo)"
+        return label if people[member][POLITBURO] else f"{label} (not in Politburo)"
 
     labels = (
         [whole.label(s, codenames) for s in senders]
-        + [f"{messages.loc[m, DATE]:%d %b}: {messages.loc[m, TITLE] or m}" for m in message_ids]
+        + [f"{messages[m][DATE]:%d %b}: {messages[m][TITLE] or m}" for m in message_ids]
         + [member_label(m) for m in members]
     )
     colours = (
-        [side_style(people.loc[s, SIDE])[0] for s in senders]
+        [side_style(people[s][SIDE])[0] for s in senders]
         + ["#7f7f7f"] * len(message_ids)
-        + [
-            side_style(people.loc[m, SIDE])[0] if people.loc[m, POLITBURO] else "#cfcfcf"
-            for m in members
-        ]
+        + [side_style(people[m][SIDE])[0] if people[m][POLITBURO] else "#cfcfcf" for m in members]
     )
     index = {key: i for i, key in enumerate([*senders, *message_ids, *members])}
     per_message = table.groupby([SENDER, MESSAGE_ID], sort=False)[COPIES].sum().reset_index()
@@ -519,8 +560,10 @@ def flow_figure(
         ["person"] * len(senders) + ["message"] * len(message_ids) + ["member"] * len(members)
     )
     node_keys = [*senders, *message_ids, *members]
-    figure = go.Figure(
-        go.Sankey(
+    figure = _Spec(_base_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}))
+    figure.add_trace(
+        dict(
+            type="sankey",
             arrangement="fixed",
             node={
                 "label": [escape(x) for x in labels],
@@ -540,25 +583,62 @@ def flow_figure(
                 "hovertemplate": "%{label}<extra></extra>",
                 "color": "rgba(120, 120, 120, 0.35)",
             },
-        ),
-        layout=_base_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}),
+        )
     )
-    return figure
+    return figure.spec()
 
 
 # --- looks ---------------------------------------------------------------------------------
 
 
-def presentation_look(figure: go.Figure) -> go.Figure:
-    """Large type, black ink and thick lines for a projector; returns a new figure."""
-    bigger = go.Figure(figure)
-    bigger.update_layout(font={"size": 22, "color": "#000000"}, hoverlabel={"font": {"size": 20}})
-    for trace in bigger.data:
-        if isinstance(trace, go.Scatter):
-            if trace.line and trace.line.width:
-                trace.line.width = trace.line.width * 1.8
-            if trace.textfont and trace.textfont.size:
-                trace.textfont.size = 22
-        elif isinstance(trace, go.Sankey):
-            trace.textfont = {"size": 20, "color": "#000000"}
-    return bigger
+def presentation_look(spec: dict) -> dict:
+    """Large type, black ink and thick lines for a projector; returns a new figure spec."""
+    layout = {**spec["layout"], "font": {**spec["layout"].get("font", {}), "size": 22}}
+    layout["font"]["color"] = "#000000"
+    layout["hoverlabel"] = {**layout.get("hoverlabel", {}), "font": {"size": 20}}
+    data = []
+    for trace in spec["data"]:
+        trace = dict(trace)
+        if trace.get("type") == "sankey":
+            trace["textfont"] = {"size": 20, "color": "#000000"}
+        else:
+            if trace.get("line", {}).get("width"):
+                trace["line"] = {**trace["line"], "width": trace["line"]["width"] * 1.8}
+            if trace.get("textfont", {}).get("size"):
+                trace["textfont"] = {**trace["textfont"], "size": 22}
+        data.append(trace)
+    return {"data": data, "layout": layout}
+
+
+# --- figures ---------------------------------------------------------------------------------
+# The *_spec functions return plain dicts: the page sends them as they are. These wrappers give
+# the same figures as plotly objects, for exports and for anyone using the library.
+
+
+def as_figure(spec: dict) -> go.Figure:
+    return go.Figure(spec, _validate=False)
+
+
+def network_figure(
+    whole: Corpus,
+    shown: Corpus,
+    positions: dict[str, tuple[float, float]],
+    codenames: bool = False,
+) -> go.Figure:
+    return as_figure(network_spec(whole, shown, positions, codenames))
+
+
+def timeline_figure(
+    whole: Corpus, shown: Corpus, start: date, end: date, codenames: bool = False
+) -> go.Figure:
+    return as_figure(timeline_spec(whole, shown, start, end, codenames))
+
+
+def flow_figure(
+    whole: Corpus, shown: Corpus, start: date, end: date, codenames: bool = False
+) -> go.Figure:
+    return as_figure(flow_spec(whole, shown, start, end, codenames))
+
+
+def empty_figure(message: str) -> go.Figure:
+    return as_figure(empty_spec(message))

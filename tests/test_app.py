@@ -103,8 +103,10 @@ def test_render_empty_range_says_so(context):
         context, "?start=1949-03-01&end=1949-03-31", "/"
     )
     assert summary.startswith("0 messages, 0 copies")
-    assert "No messages between 1 and 31 Mar 1949" in [a.text for a in timeline.layout.annotations]
-    assert "No distribution copies recorded" in flow.layout.annotations[0].text
+    assert "No messages between 1 and 31 Mar 1949" in [
+        a["text"] for a in timeline["layout"]["annotations"]
+    ]
+    assert "No distribution copies recorded" in flow["layout"]["annotations"][0]["text"]
 
 
 # --- HTTP ------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import plotly.graph_objects as go
@@ -12,6 +13,7 @@ from dashboard.context import Context
 from dashboard.figures import (
     flow_figure,
     network_figure,
+    network_spec,
     node_size,
     presentation_look,
     timeline_figure,
@@ -141,12 +143,14 @@ def test_flow_says_when_empty(context):
 
 def test_presentation_look_is_bigger_and_leaves_input_alone(context):
     corpus = context.corpus
-    figure = network_figure(corpus, corpus, context.positions["default"])
-    before = figure.to_json()
-    big = presentation_look(figure)
-    assert figure.to_json() == before
-    assert big.layout.font.size == 22
-    assert edge_traces(big)[0].line.width > edge_traces(figure)[0].line.width
+    spec = network_spec(corpus, corpus, context.positions["default"])
+    before = json.dumps(spec, default=str)
+    big = presentation_look(spec)
+    assert json.dumps(spec, default=str) == before
+    assert big["layout"]["font"]["size"] == 22
+    edge = next(t for t in big["data"] if t.get("customdata", [[None]])[0][0] == "edge")
+    original = next(t for t in spec["data"] if t.get("customdata", [[None]])[0][0] == "edge")
+    assert edge["line"]["width"] == pytest.approx(original["line"]["width"] * 1.8)
 
 
 @pytest.mark.parametrize("view", ["network", "timeline", "flow"])
@@ -158,3 +162,15 @@ def test_context_figure_for_every_view(context, view):
 def test_context_rejects_unknown_view(context):
     with pytest.raises(ValueError, match="unknown view 'map'"):
         context.figure("map", ViewState.default(context.corpus))
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?start=1949-03-01&end=1949-03-31", "?people=mikoyan&names=codename&look=presentation"],
+)
+@pytest.mark.parametrize("view", ["network", "timeline", "flow"])
+def test_figures_are_valid_plotly(view, query):
+    """Figures are built without per-property validation for speed; validate them here."""
+    context = Context.build(load_corpus())
+    figure = context.figure(view, ViewState.from_query(query, context.corpus))
+    go.Figure(figure.to_plotly_json())  # raises on any invalid property
