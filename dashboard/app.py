@@ -202,9 +202,9 @@ def render_page(context: Context, search: str | None, pathname: str | None) -> t
     page, page_warnings = page_for(pathname)
     shown = context.shown(state)
     return (
-        context.figure("network", state, shown),
-        context.figure("timeline", state, shown),
-        context.figure("flow", state, shown),
+        context.spec("network", state, shown),
+        context.spec("timeline", state, shown),
+        context.spec("flow", state, shown),
         filters.summary(shown, state),
         details.render(context.corpus, shown, state),
         not state.message,
