@@ -1,0 +1,72 @@
+"""How to cite a view: the data set's name and version, the filter in words, the date accessed."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+
+from dashboard.model import BUNDLED_DATA, MESSAGES_FILE, Corpus
+from dashboard.state import ViewState, describe_span
+
+DATASET_NAME = "Dispatches: the coded telegrams between Stalin and Mao, January–May 1949"
+DISTRIBUTION = "dispatches"
+PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+VIEW_NAMES = {
+    "network": "message network",
+    "timeline": "timeline",
+    "flow": "flow of distribution copies",
+    "messages": "messages",
+}
+
+
+def dataset_version() -> str:
+    """The installed version; from pyproject.toml when the package is run uninstalled."""
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        pass
+    try:
+        with PYPROJECT.open("rb") as handle:
+            return str(tomllib.load(handle)["project"]["version"])
+    except (OSError, tomllib.TOMLDecodeError, KeyError):
+        return "unknown"
+
+
+def describe_filters(corpus: Corpus, state: ViewState) -> list[str]:
+    """The active filter as phrases: the dates, the people, the kinds, then display choices."""
+    first, last = (day.date() for day in corpus.period)
+    span = describe_span(state.start, state.end)
+    whole = (state.start, state.end) == (first, last)
+    phrases = [f"{span} (all dates)" if whole else span]
+    if state.people:
+        phrases.append(f"people: {', '.join(corpus.label(p) for p in state.people)}")
+    else:
+        phrases.append("all people")
+    phrases.append(f"kinds: {', '.join(state.kinds)}" if state.kinds else "all kinds")
+    if state.codenames:
+        phrases.append("people named as in the documents")
+    if state.message:
+        phrases.append(f"records open: {', '.join(state.message)}")
+    return phrases
+
+
+def citation(
+    corpus: Corpus,
+    state: ViewState,
+    link: str = "",
+    accessed: date | None = None,
+    view: str | None = None,
+) -> str:
+    """One line to paste into a bibliography: what, which version, which view, where, when."""
+    accessed = accessed or date.today()
+    source = f"{DATASET_NAME}, data set version {dataset_version()}"
+    if Path(corpus.origin) != BUNDLED_DATA / MESSAGES_FILE and corpus.origin != "bundled corpus":
+        source += f", corpus file {Path(corpus.origin).name}"
+    name = VIEW_NAMES.get(view, view).capitalize() if view else "View"
+    what = f"{name}: {'; '.join(describe_filters(corpus, state))}"
+    when = f"{accessed.day} {accessed:%B %Y}"
+    # The link ends the line with no full stop of its own, so copying it takes nothing extra.
+    where = f"{link} (accessed {when})" if link else f"Accessed {when}."
+    return f"{source}. {what}. {where}"

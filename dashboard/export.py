@@ -1,0 +1,446 @@
+"""Exports of a view: its figure as HTML, JSON, PNG or SVG; its data as CSV, JSON, GEXF, GraphML."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import plotly
+import plotly.graph_objects as go
+import plotly.io as pio
+from defusedxml import ElementTree as SafeElementTree
+
+from dashboard.citation import DATASET_NAME, VIEW_NAMES, citation, dataset_version
+from dashboard.context import VIEWS, Context
+from dashboard.graph import DEFAULT_HEIGHT_PX, DEFAULT_WIDTH_PX, message_graph
+from dashboard.model import (
+    ARCHIVE_REF,
+    COPIES,
+    DATE,
+    KIND,
+    MEMBER,
+    MESSAGE_ID,
+    MESSAGES_FILE,
+    NAME,
+    PERSON_ID,
+    RECIPIENT,
+    SCHEMAS,
+    SENDER,
+    TITLE,
+    VIA,
+    Corpus,
+)
+from dashboard.state import ViewState
+
+MESSAGES = "messages"
+EXPORTABLE = (*VIEWS, MESSAGES)
+FIGURE_FORMATS = ("html", "json", "png", "svg")
+DATA_FORMATS = ("csv", "json", "gexf", "graphml")
+IMAGE_FORMATS = ("png", "svg")
+MEDIA_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "json": "application/json",
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "csv": "text/csv; charset=utf-8",
+    "gexf": "application/gexf+xml",
+    "graphml": "application/graphml+xml",
+}
+# Each chart's size in CSS pixels when none is asked for: roughly its size on the page.
+DEFAULT_SIZES = {
+    "network": (DEFAULT_WIDTH_PX, DEFAULT_HEIGHT_PX),
+    "timeline": (1200, 460),
+    "flow": (1200, 420),
+}
+DEFAULT_SCALE = 2.0
+SIDE_RANGE_PX = (100, 6000)
+SCALE_RANGE = (0.25, 8.0)
+# Width x height x scale², in device pixels: about a 7000 x 7000 PNG, which Chromium renders.
+MAX_DEVICE_PIXELS = 50_000_000
+# Where Debian, Ubuntu and Chrome's own packages put the browser, in order of preference.
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome", "chrome")
+BROWSER_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+HTML_CONFIG = {"displaylogo": False, "responsive": True, "scrollZoom": False}
+# The plotly.js that ships with plotly.py, which kaleido's page loads from disk.
+PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+GEXF_START = "start"
+GEXF_END = "end"
+
+Progress = Callable[[str], None]
+
+
+class ExportError(ValueError):
+    """An export that cannot be made as asked: the message names the value and the choices."""
+
+
+class BrowserNotFoundError(RuntimeError):
+    """PNG and SVG need a Chromium-family browser, and none was found."""
+
+
+@dataclass(frozen=True)
+class ImageSize:
+    """A figure's size in CSS pixels, and how many device pixels each one becomes."""
+
+    width: int
+    height: int
+    scale: float = DEFAULT_SCALE
+
+
+@dataclass(frozen=True)
+class Export:
+    """A finished export: the bytes, what they are, and a file name that says what they hold."""
+
+    content: bytes
+    media_type: str
+    filename: str
+
+
+def _nothing(_message: str) -> None:
+    return None
+
+
+# --- what may be asked for ----------------------------------------------------------------
+
+
+def check_request(what: str, fmt: str) -> None:
+    """Raise ExportError unless `what` (a view or `messages`) can be exported as `fmt`."""
+    if what not in EXPORTABLE:
+        raise ExportError(
+            f"There is nothing called {what!r} to export; choose one of {', '.join(EXPORTABLE)}."
+        )
+    formats = DATA_FORMATS if what == MESSAGES else FIGURE_FORMATS
+    if fmt not in formats:
+        raise ExportError(
+            f"The {what} cannot be exported as {fmt!r}; choose one of {', '.join(formats)}."
+        )
+
+
+def image_size(
+    view: str,
+    width: float | str | None = None,
+    height: float | str | None = None,
+    scale: float | str | None = None,
+    fmt: str = "png",
+) -> ImageSize:
+    """The size asked for, each missing value from the view's default; bad values raise.
+
+    A PNG is drawn at twice its size by default, sharp on any screen; an SVG keeps its size.
+    """
+    default_width, default_height = DEFAULT_SIZES.get(view, (DEFAULT_WIDTH_PX, DEFAULT_HEIGHT_PX))
+    sides = [
+        _number("width", width, default_width, int, SIDE_RANGE_PX),
+        _number("height", height, default_height, int, SIDE_RANGE_PX),
+    ]
+    factor = _number("scale", scale, DEFAULT_SCALE if fmt == "png" else 1.0, float, SCALE_RANGE)
+    size = ImageSize(int(sides[0]), int(sides[1]), float(factor))
+    if size.width * size.height * size.scale**2 > MAX_DEVICE_PIXELS:
+        raise ExportError(
+            f"A {size.width} x {size.height} image at scale {size.scale:g} is too large to "
+            f"render; keep width x height x scale² under {MAX_DEVICE_PIXELS:,} pixels."
+        )
+    return size
+
+
+def _number(
+    name: str,
+    value: float | str | None,
+    default: float,
+    kind: type[int] | type[float],
+    bounds: tuple[float, float],
+) -> float:
+    if value is None or value == "":
+        return default
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        noun = "whole number" if kind is int else "number"
+        raise ExportError(f"{name}={value!r} is not a {noun}.") from None
+    low, high = bounds
+    if not low <= number <= high:
+        raise ExportError(f"{name}={value!r} is out of range; use {low:g} to {high:g}.")
+    return number
+
+
+# --- figures ------------------------------------------------------------------------------
+
+
+def figure_json(figure: go.Figure) -> bytes:
+    """The figure as plotly JSON: what `plotly.io.from_json` and plotly.js read back."""
+    return pio.to_json(figure, validate=False).encode("utf-8")
+
+
+def figure_html(figure: go.Figure, title: str, caption: str = "") -> bytes:
+    """A standalone page: plotly.js inlined and MathJax left out, so it asks no other host."""
+    chart = pio.to_html(
+        figure,
+        full_html=False,
+        include_plotlyjs=True,
+        include_mathjax=False,
+        config=HTML_CONFIG,
+        default_width="100%",
+        default_height="100%",
+        validate=False,
+    )
+    note = f'<p class="caption">{escape(caption)}</p>' if caption else ""
+    page = f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)}</title>
+<style>
+html, body {{ height: 100%; margin: 0; background: #fff; }}
+body {{ display: flex; flex-direction: column; font: 14px/1.4 system-ui, sans-serif; }}
+.chart {{ flex: 1 1 auto; min-height: 240px; }}
+.caption {{ margin: 0; padding: 6px 10px; color: #333; border-top: 1px solid #ddd; }}
+</style>
+</head>
+<body>
+<div class="chart">{chart}</div>
+{note}
+</body>
+</html>
+"""
+    return page.encode("utf-8")
+
+
+def find_browser() -> str:
+    """The Chromium (or Chrome) to draw images with: $BROWSER_PATH, then PATH, then usual places."""
+    chosen = os.environ.get("BROWSER_PATH")
+    if chosen:
+        if Path(chosen).is_file() and os.access(chosen, os.X_OK):
+            return chosen
+        raise BrowserNotFoundError(
+            f"BROWSER_PATH={chosen!r} is not an executable browser. Point it at Chromium "
+            "or Chrome, or unset it and install Chromium: apt-get install chromium"
+        )
+    for name in BROWSER_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    for candidate in BROWSER_PATHS:
+        if os.access(candidate, os.X_OK):
+            return candidate
+    raise BrowserNotFoundError(
+        "PNG and SVG export draws the chart in Chromium, and no Chromium or Chrome was "
+        "found. Install it with: apt-get install chromium (Debian and Ubuntu), or set "
+        "BROWSER_PATH to the browser's executable. HTML and JSON export need no browser."
+    )
+
+
+def render_image(figure: go.Figure, fmt: str, size: ImageSize, browser: str | None = None) -> bytes:
+    """PNG or SVG bytes of the figure, drawn by kaleido in the machine's Chromium, offline."""
+    if fmt not in IMAGE_FORMATS:
+        raise ExportError(f"{fmt!r} is not an image format; choose one of png, svg.")
+    # Imported here: only image exports need kaleido, and the app starts quicker without it.
+    import kaleido
+    from kaleido.errors import ChromeNotFoundError
+
+    path = browser or find_browser()
+    options = {
+        "path": path,
+        # Without these kaleido's page would load MathJax (and, failing a local plotly.js,
+        # plotly.js itself) from a CDN; the charts use neither LaTeX nor a remote script.
+        "mathjax": False,
+        "plotlyjs": str(PLOTLY_JS),
+    }
+    layout = {"format": fmt, "width": size.width, "height": size.height, "scale": size.scale}
+    try:
+        data = kaleido.calc_fig_sync(figure, opts=layout, kopts=options)
+    except ChromeNotFoundError as error:
+        raise BrowserNotFoundError(f"kaleido could not start {path}: {error}") from None
+    return data if isinstance(data, bytes) else str(data).encode("utf-8")
+
+
+# --- data ---------------------------------------------------------------------------------
+
+MESSAGE_COLUMNS = [column.name for column in SCHEMAS[MESSAGES_FILE]]
+
+
+def messages_table(shown: Corpus) -> pd.DataFrame:
+    """The shown messages with exactly the columns of messages.csv, dates as YYYY-MM-DD."""
+    table = shown.messages[MESSAGE_COLUMNS].copy()
+    table[DATE] = table[DATE].dt.strftime("%Y-%m-%d")
+    return table.reset_index(drop=True)
+
+
+def messages_csv(shown: Corpus) -> bytes:
+    """A messages.csv that `load_corpus` reads back (people and copies from beside it)."""
+    return messages_table(shown).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def messages_json(whole: Corpus, shown: Corpus, state: ViewState, link: str = "") -> bytes:
+    """The messages as records, with the filter that chose them and how to cite them."""
+    records = messages_table(shown).to_dict(orient="records")
+    copies = shown.copies.groupby(MESSAGE_ID)
+    copies_of = {
+        key: [{MEMBER: row[MEMBER], COPIES: int(row[COPIES])} for _, row in group.iterrows()]
+        for key, group in copies
+    }
+    for record in records:
+        for column in (SENDER, RECIPIENT, VIA):
+            if record[column]:
+                record[f"{column}_{NAME}"] = whole.label(record[column])
+        record[COPIES] = copies_of.get(record[MESSAGE_ID], [])
+    document = {
+        "dataset": {"name": DATASET_NAME, "version": dataset_version()},
+        "filter": filter_record(whole, state),
+        "citation": citation(whole, state, link, view=MESSAGES),
+        "count": len(records),
+        MESSAGES: records,
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def filter_record(corpus: Corpus, state: ViewState) -> dict:
+    """The filter as data: what a script needs to make the same selection again."""
+    return {
+        "start": state.start.isoformat(),
+        "end": state.end.isoformat(),
+        "people": list(state.people),
+        "kinds": list(state.kinds),
+        "names": "codename" if state.codenames else "name",
+        "query": state.to_query(corpus),
+    }
+
+
+def network(whole: Corpus, shown: Corpus, codenames: bool = False) -> nx.MultiDiGraph:
+    """The shown messages as a graph: one edge per leg, dated, titled, with the person data."""
+    graph = message_graph(shown)
+    titles = shown.messages.set_index(MESSAGE_ID)
+    for node, data in graph.nodes(data=True):
+        data["label"] = whole.label(node, codenames)
+        data.pop(PERSON_ID, None)
+    for _source, _target, data in graph.edges(data=True):
+        message = titles.loc[data[MESSAGE_ID]]
+        data[DATE] = f"{data[DATE]:%Y-%m-%d}"
+        data[TITLE] = message[TITLE]
+        data[KIND] = message[KIND]
+        data[ARCHIVE_REF] = message[ARCHIVE_REF]
+    graph.graph["name"] = DATASET_NAME
+    return graph
+
+
+def network_gexf(whole: Corpus, shown: Corpus, codenames: bool = False) -> bytes:
+    """GEXF with dynamic edges: each leg lives on its message's day, so Gephi's timeline plays."""
+    graph = network(whole, shown, codenames)
+    for _source, _target, key, data in graph.edges(keys=True, data=True):
+        data[GEXF_START] = data[GEXF_END] = data[DATE]
+        data["id"] = key
+    graph.graph["mode"] = "dynamic"
+    buffer = io.BytesIO()
+    nx.write_gexf(graph, buffer)
+    return buffer.getvalue()
+
+
+def network_graphml(whole: Corpus, shown: Corpus, codenames: bool = False) -> bytes:
+    """GraphML: every edge carries its message's `date` (YYYY-MM-DD) and id."""
+    buffer = io.BytesIO()
+    nx.write_graphml(network(whole, shown, codenames), buffer)
+    return buffer.getvalue()
+
+
+def read_network(path: str | Path) -> nx.MultiDiGraph:
+    """Read an exported GEXF or GraphML file back, refusing XML with a DTD or entities."""
+    path = Path(path)
+    content = path.read_bytes()
+    # defusedxml rejects DTDs and entity tricks; a document it accepts is plain XML, which
+    # networkx's own parser can then read safely.
+    SafeElementTree.fromstring(content, forbid_dtd=True)
+    if path.suffix == ".gexf":
+        return nx.read_gexf(io.BytesIO(content))
+    if path.suffix == ".graphml":
+        return nx.read_graphml(io.BytesIO(content))
+    raise ExportError(f"{path.name}: only .gexf and .graphml files are read back.")
+
+
+# --- one entry for the command line and the download routes --------------------------------
+
+
+def export(
+    context: Context,
+    what: str,
+    fmt: str,
+    state: ViewState,
+    size: ImageSize | None = None,
+    link: str = "",
+    progress: Progress = _nothing,
+) -> Export:
+    """Export one view (or the messages) of `state` as `fmt`: the same figure the page draws."""
+    check_request(what, fmt)
+    shown = context.shown(state)
+    count = len(shown.messages)
+    progress(f"{count} message{'s' if count != 1 else ''} match the filter")
+    if what == MESSAGES:
+        makers = {
+            "csv": lambda: messages_csv(shown),
+            "json": lambda: messages_json(context.corpus, shown, state, link),
+            "gexf": lambda: network_gexf(context.corpus, shown, state.codenames),
+            "graphml": lambda: network_graphml(context.corpus, shown, state.codenames),
+        }
+        content = makers[fmt]()
+    else:
+        progress(f"drawing the {VIEW_NAMES[what]}")
+        figure = context.figure(what, state, shown)
+        if fmt in IMAGE_FORMATS:
+            size = size or image_size(what, fmt=fmt)
+            browser = find_browser()
+            progress(
+                f"rendering {fmt.upper()} at {size.width} x {size.height}, scale {size.scale:g}, "
+                f"in {browser} (a few seconds)"
+            )
+            content = render_image(figure, fmt, size, browser)
+        elif fmt == "html":
+            title = f"Dispatches: {VIEW_NAMES[what]}"
+            caption = citation(context.corpus, state, link, view=what)
+            content = figure_html(figure, title, caption)
+        else:
+            content = figure_json(figure)
+    return Export(content, MEDIA_TYPES[fmt], export_filename(what, fmt, state))
+
+
+def export_filename(what: str, fmt: str, state: ViewState) -> str:
+    """'dispatches-network-1949-01-10-to-1949-01-15.png': the view and its dates."""
+    return f"dispatches-{what}-{state.start:%Y-%m-%d}-to-{state.end:%Y-%m-%d}.{fmt}"
+
+
+# --- writing files ------------------------------------------------------------------------
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# Read once, at import, while nothing else runs: os.umask can only be read by setting it.
+_UMASK = _current_umask()
+
+
+def write_atomic(path: str | Path, content: bytes) -> Path:
+    """Write `content` to `path` whole or not at all: a temporary file beside it, then a rename."""
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    replaced = False
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        # mkstemp makes the file private; give it the permissions a plain open() would.
+        os.chmod(temporary, 0o666 & ~_UMASK)
+        os.replace(temporary, path)
+        replaced = True
+    finally:
+        if not replaced:
+            Path(temporary).unlink(missing_ok=True)
+    return path
