@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from dash import ALL, Dash, Input, Output, ctx, dcc, html, no_update
 
-from dashboard import ids
+from dashboard import ids, routes
 from dashboard.context import Context
 from dashboard.model import Corpus
 from dashboard.state import ViewState
-from dashboard.views import details, filters
+from dashboard.views import details, filters, share
 from dashboard.views.filters import NAMES_CODENAME, NAMES_REAL
 from dashboard.views.interactions import next_state
 from dashboard.views.pages import page_for
@@ -67,6 +68,7 @@ def build_layout(context: Context) -> html.Div:
             ),
             html.Div(id=ids.WARNINGS, role="alert", className="warnings"),
             filters.layout(corpus),
+            share.layout(),
             html.Main(
                 id="charts",
                 className="charts",
@@ -114,8 +116,12 @@ def build_layout(context: Context) -> html.Div:
     )
 
 
-def create_app(corpus: Corpus) -> Dash:
-    """A Dash app over `corpus`; positions and indexes are computed here, once."""
+def create_app(corpus: Corpus, frame_ancestors: str | Iterable[str] | None = None) -> Dash:
+    """A Dash app over `corpus`; positions and indexes are computed here, once.
+
+    `frame_ancestors` lists the origins whose pages may frame /embed/<view> (default: any);
+    no other page may be framed.
+    """
     context = Context.build(corpus)
     app = Dash(
         __name__,
@@ -126,6 +132,8 @@ def create_app(corpus: Corpus) -> Dash:
     )
     app.layout = build_layout(context)
     register_callbacks(app, context)
+    share.register_callbacks(app, context)
+    routes.register(app, context, frame_ancestors)
     return app
 
 
@@ -209,7 +217,7 @@ def render_page(context: Context, search: str | None, pathname: str | None) -> t
         details.render(context.corpus, shown, state),
         not state.message,
         [html.P(text) for text in (*page_warnings, *state.warnings)],
-        page.class_name,
+        page.class_for(state.look),
     )
 
 

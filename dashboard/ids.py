@@ -22,3 +22,10 @@ DETAILS = "details"
 DETAILS_CLOSE = "details-close"
 # Pattern-matching id of a record in the details list: {"type": RECORD_LINK, "message": id}.
 RECORD_LINK = "record-link"
+
+SHARE = "share"
+SHARE_LINK = "share-link"
+SHARE_VIEW = "share-embed-view"
+SHARE_SNIPPET = "share-snippet"
+SHARE_CITATION = "share-citation"
+SHARE_DOWNLOADS = "share-downloads"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dashboard.context import VIEWS
+from dashboard.state import DEFAULT_LOOK
 
 EMBED_PREFIX = "/embed/"
 KIOSK_PATH = "/kiosk"
@@ -23,6 +24,10 @@ class Page:
         if self.view:
             classes.append(f"embed-{self.view}")
         return " ".join(classes)
+
+    def class_for(self, look: str) -> str:
+        """The root class with the look: `look-presentation` makes type larger, ink darker."""
+        return self.class_name if look == DEFAULT_LOOK else f"{self.class_name} look-{look}"
 
 
 MAIN = Page("main")

@@ -1,0 +1,115 @@
+"""HTTP beside the Dash page: file downloads of any view, and who may frame which page."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from contextlib import nullcontext
+from urllib.parse import parse_qsl, urlencode
+
+from dash import Dash
+from flask import Response, request
+
+from dashboard.context import Context
+from dashboard.export import (
+    IMAGE_FORMATS,
+    BrowserNotFoundError,
+    ExportError,
+    check_request,
+    export,
+    image_size,
+)
+from dashboard.state import ViewState
+from dashboard.views.pages import page_for
+
+DOWNLOAD_PREFIX = "download/"
+SIZE_PARAMETERS = {
+    "width": "PNG and SVG downloads only: width in CSS pixels",
+    "height": "PNG and SVG downloads only: height in CSS pixels",
+    "scale": "PNG and SVG downloads only: device pixels per CSS pixel (PNG 2, SVG 1)",
+}
+ANY_ORIGIN = "*"
+# A CSP source that may appear in frame-ancestors: a keyword, a scheme, or an origin whose
+# host may start with a wildcard label. Nothing that could end the directive (; or ,).
+_SOURCE = re.compile(
+    r"""^(?:\*|'self'|'none'|[a-z][a-z0-9+.-]*:|"""
+    r"""(?:[a-z][a-z0-9+.-]*://)?(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::(?:\d{1,5}|\*))?)$""",
+    re.IGNORECASE,
+)
+
+
+def frame_ancestors(origins: str | Iterable[str] | None) -> str:
+    """The frame-ancestors sources for embeds, from a space- or comma-separated list."""
+    if origins is None:
+        return ANY_ORIGIN
+    items = re.split(r"[\s,]+", origins) if isinstance(origins, str) else list(origins)
+    sources = [item.strip() for item in items if item.strip()]
+    if not sources:
+        return ANY_ORIGIN
+    for source in sources:
+        if not _SOURCE.match(source):
+            raise ValueError(
+                f"{source!r} is not an origin that may frame the embeds; give origins such "
+                "as https://YOUR-SITE, 'self', or * for any."
+            )
+    return " ".join(sources)
+
+
+def register(app: Dash, context: Context, origins: str | Iterable[str] | None = None) -> None:
+    """Add the download route and the framing headers to the app's Flask server."""
+    server = app.server
+    ancestors = frame_ancestors(origins)
+    prefix = app.config.routes_pathname_prefix
+    # One Chromium at a time: each image starts a browser, and a burst must not start many.
+    rendering = threading.Lock()
+
+    @server.get(f"{prefix}{DOWNLOAD_PREFIX}<name>")
+    def download(name: str) -> Response:
+        """/download/network.png?start=...: the view the same query shows on the page."""
+        what, dot, fmt = name.rpartition(".")
+        what, fmt = (what, fmt) if dot else (name, "")
+        query, sizes = _split_query(request.query_string.decode("utf-8", "replace"))
+        state = ViewState.from_query(query, context.corpus)
+        try:
+            check_request(what, fmt)
+            if state.warnings:
+                raise ExportError(
+                    "the page would show this link with a fallback, but a download must "
+                    "match its query exactly.\n" + "\n".join(state.warnings)
+                )
+            size = image_size(what, **sizes, fmt=fmt) if fmt in IMAGE_FORMATS else None
+            link = f"{request.host_url.rstrip('/')}{prefix}{state.to_query(context.corpus)}"
+            with rendering if size else nullcontext():
+                made = export(context, what, fmt, state, size=size, link=link)
+        except ExportError as error:
+            return _text(f"Bad request: {error}", 400)
+        except BrowserNotFoundError as error:
+            return _text(str(error), 503)
+        response = Response(made.content, content_type=made.media_type)
+        response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+        return response
+
+    @server.after_request
+    def framing(response: Response) -> Response:
+        """Only the embed pages may be framed, and only by the configured origins."""
+        path = "/" + request.path.removeprefix(prefix)
+        if page_for(path)[0].kind == "embed":
+            response.headers["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
+        else:
+            response.headers["X-Frame-Options"] = "DENY"
+            response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def _split_query(query: str) -> tuple[str, dict[str, str]]:
+    """The page's query, and the image size parameters that only downloads understand."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    sizes = {key: value for key, value in pairs if key in SIZE_PARAMETERS}
+    rest = [(key, value) for key, value in pairs if key not in SIZE_PARAMETERS]
+    return urlencode(rest), sizes
+
+
+def _text(message: str, status: int) -> Response:
+    return Response(message + "\n", status=status, mimetype="text/plain")
