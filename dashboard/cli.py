@@ -6,8 +6,24 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from dashboard.context import Context
+from dashboard.export import (
+    DATA_FORMATS,
+    EXPORTABLE,
+    FIGURE_FORMATS,
+    IMAGE_FORMATS,
+    BrowserNotFoundError,
+    ExportError,
+    check_request,
+    export,
+    image_size,
+    write_atomic,
+)
 from dashboard.model import CorpusError, load_corpus
+from dashboard.state import LOOKS, ViewState
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
@@ -29,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "path", nargs="?", help="corpus folder or messages CSV (default: bundled)"
     )
+    add_export_command(commands)
     return parser
 
 
@@ -46,11 +63,18 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="Dash debug mode (also DASH_DEBUG=true); off by default",
     )
+    parser.add_argument(
+        "--frame-ancestors",
+        metavar="ORIGINS",
+        default=argparse.SUPPRESS,
+        help="origins whose pages may frame /embed/<view>, space- or comma-separated, "
+        "e.g. \"'self' https://YOUR-SITE\" (default: any); other pages are never framed",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"validate": run_validate}.get(args.command, run_serve)
+    handler = {"validate": run_validate, "export": run_export}.get(args.command, run_serve)
     return handler(args)
 
 
@@ -66,6 +90,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     from dashboard.app import create_app
+    from dashboard.routes import frame_ancestors
 
     try:
         corpus = load_corpus(args.corpus)
@@ -73,10 +98,142 @@ def run_serve(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 1
     debug = args.debug if args.debug is not None else _env_flag("DASH_DEBUG")
-    app = create_app(corpus)
+    try:
+        ancestors = frame_ancestors(getattr(args, "frame_ancestors", None))
+    except ValueError as error:
+        print(f"error: --frame-ancestors: {error}", file=sys.stderr)
+        return 2
+    app = create_app(corpus, frame_ancestors=ancestors)
     app.run(host=args.host, port=args.port, debug=debug)
     return 0
 
 
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+# --- export ---------------------------------------------------------------------------------
+
+SUFFIX_FORMATS = {".htm": "html"}
+
+
+def add_export_command(commands: argparse._SubParsersAction) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write a chart or the filtered messages to a file",
+        description="Write one chart of a view (html, json, png, svg) or the messages in it "
+        "(csv, json, gexf, graphml). The view is chosen as on the page: by the options "
+        "below or by a link copied from the browser (--query). PNG and SVG are drawn in "
+        "the machine's Chromium.",
+    )
+    export.add_argument(
+        "what",
+        choices=EXPORTABLE,
+        help="a chart, or `messages` for the data of the view",
+    )
+    export.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="file to write; - for stdout"
+    )
+    export.add_argument(
+        "-f",
+        "--format",
+        choices=sorted({*FIGURE_FORMATS, *DATA_FORMATS}),
+        help="charts: html, json, png, svg; messages: csv, json, gexf, graphml "
+        "(default: from FILE's suffix)",
+    )
+    export.add_argument(
+        "--corpus", metavar="PATH", default=argparse.SUPPRESS, help="corpus folder or CSV"
+    )
+    export.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    view = export.add_argument_group("the view (default: the whole corpus)")
+    view.add_argument(
+        "--query", metavar="LINK", help="a page link or query string, e.g. '?start=1949-01-10'"
+    )
+    view.add_argument("--start", metavar="YYYY-MM-DD", help="first day")
+    view.add_argument("--end", metavar="YYYY-MM-DD", help="last day, inclusive")
+    view.add_argument("--people", metavar="NAMES", help="comma-separated ids, names or codenames")
+    view.add_argument("--kind", metavar="KINDS", help="comma-separated kinds of message")
+    view.add_argument("--names", choices=("name", "codename"), help="label people by")
+    view.add_argument("--look", choices=LOOKS, help="presentation: large type, thick lines")
+    size = export.add_argument_group("image size (png, svg)")
+    size.add_argument("--width", metavar="PX", help="width in CSS pixels")
+    size.add_argument("--height", metavar="PX", help="height in CSS pixels")
+    size.add_argument(
+        "--scale", metavar="N", help="device pixels per CSS pixel (default: 2 for png, 1 for svg)"
+    )
+
+
+def export_query(args: argparse.Namespace) -> str:
+    """The query string of the view: --query first, then each option overriding its part."""
+    link = args.query or ""
+    query = urlsplit(link).query if "?" in link or "://" in link else link
+    params = dict(parse_qsl(query.lstrip("?"), keep_blank_values=True))
+    for option, key in (
+        ("start", "start"),
+        ("end", "end"),
+        ("people", "people"),
+        ("kind", "kind"),
+        ("names", "names"),
+        ("look", "look"),
+    ):
+        value = getattr(args, option)
+        if value is not None:
+            params[key] = value
+    return urlencode(params)
+
+
+def export_format(fmt: str | None, output: str) -> str:
+    """--format, else the output file's suffix."""
+    if fmt:
+        return fmt
+    suffix = Path(output).suffix.lower()
+    fmt = SUFFIX_FORMATS.get(suffix, suffix.lstrip("."))
+    if not fmt or output == "-":
+        raise ExportError(f"cannot tell the format from {output!r}; add --format")
+    return fmt
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Exit 0 when written; 2 for a bad request; 1 when the corpus, browser or disk fails."""
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"export: {message}", file=sys.stderr, flush=True)
+
+    try:
+        corpus = load_corpus(getattr(args, "corpus", None))
+    except CorpusError as error:
+        print(error, file=sys.stderr)
+        return 1
+    try:
+        fmt = export_format(args.format, args.output)
+        check_request(args.what, fmt)
+        state = ViewState.from_query(export_query(args), corpus)
+        if state.warnings:
+            raise ExportError(" ".join(state.warnings))
+        size = None
+        if fmt in IMAGE_FORMATS:
+            size = image_size(args.what, args.width, args.height, args.scale, fmt)
+        progress(f"loaded {corpus.summary()}")
+        made = export(Context.build(corpus), args.what, fmt, state, size=size, progress=progress)
+    except ExportError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except BrowserNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if args.output == "-":
+        sys.stdout.buffer.write(made.content)
+        sys.stdout.buffer.flush()
+        return 0
+    try:
+        write_atomic(args.output, made.content)
+    except OSError as error:
+        print(f"error: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    progress(f"wrote {args.output} ({_size_text(len(made.content))})")
+    return 0
+
+
+def _size_text(count: int) -> str:
+    return f"{count / 1_000_000:.1f} MB" if count >= 1_000_000 else f"{count / 1000:.1f} kB"
