@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -133,6 +135,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
 # Files a corpus folder may leave out: a corpus of bare messages is still a corpus.
 OPTIONAL_FILES = (COPIES_FILE, EVENTS_FILE, STORY_FILE)
 TRUE_WORDS = {"true", "yes", "1"}
+MAX_COPIES = 1000
 FALSE_WORDS = {"false", "no", "0", ""}
 
 
@@ -234,6 +237,16 @@ class Corpus:
             events = events[events[START] <= pd.Timestamp(end)]
         return replace(self, messages=messages, copies=copies, events=events)
 
+    def until(self, day: pd.Timestamp | date) -> Corpus:
+        """What playback shows on `day`: the messages sent by then (and their copies)."""
+        messages = self.messages[self.messages[DATE] <= pd.Timestamp(day)]
+        copies = self.copies[self.copies[MESSAGE_ID].isin(messages[MESSAGE_ID])]
+        return replace(self, messages=messages, copies=copies)
+
+    def sent_on(self, day: pd.Timestamp | date) -> frozenset[str]:
+        """The ids of the messages dated `day`: the ones playback lights up."""
+        return frozenset(self.messages[self.messages[DATE] == pd.Timestamp(day)][MESSAGE_ID])
+
     # --- lookups ----------------------------------------------------------------------
     def resolve(self, text: str) -> str | None:
         """The person_id that a name, alias, codename or id stands for, or None."""
@@ -327,23 +340,25 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
     files = corpus_files(path)
     problems: list[Problem] = []
     raw = {name: _read_csv(file_path, name, problems) for name, file_path in files.items()}
-    if problems:
-        raise CorpusError(problems)
-
-    frames = {name: _typed(raw[name], name, problems) for name in SCHEMAS}
-    extract = path is not None and not Path(path).is_dir()
-    if extract:
-        frames = _cut_to_extract(frames)
-    _check_references(frames, problems, replies_outside=extract)
-    _check_story_period(frames, problems)
+    # Every file that could be read is checked, so one pass reports everything there is.
+    frames = {
+        name: _typed(frame, name, problems) for name, frame in raw.items() if frame is not None
+    }
+    if len(frames) == len(SCHEMAS):
+        extract = path is not None and not Path(path).is_dir()
+        if extract:
+            frames = _cut_to_extract(frames)
+        _check_references(frames, problems, replies_outside=extract)
+        _check_story_period(frames, problems)
+    alias_index: dict[str, str] = {}
+    if PEOPLE_FILE in frames:
+        alias_index, clashes = _alias_index(frames[PEOPLE_FILE])
+        problems.extend(clashes)
     if problems:
         raise CorpusError(problems)
 
     messages = frames[MESSAGES_FILE].sort_values([DATE, MESSAGE_ID], ignore_index=True)
     people = frames[PEOPLE_FILE]
-    alias_index, clashes = _alias_index(people)
-    if clashes:
-        raise CorpusError(clashes)
     return Corpus(
         messages=messages,
         people=people,
@@ -372,30 +387,60 @@ def corpus_files(path: str | Path | None) -> dict[str, Path]:
     return files
 
 
-def _read_csv(path: Path, name: str, problems: list[Problem]) -> pd.DataFrame:
+def _read_csv(path: Path, name: str, problems: list[Problem]) -> pd.DataFrame | None:
+    """The file as text cells, or None (with the reason in `problems`) if it cannot be read.
+
+    Missing optional columns are added empty; columns the schema does not know, and
+    headers given twice, are problems, so a misspelt column is never silently ignored.
+    """
     schema = SCHEMAS[name]
     if not path.exists():
         if name in OPTIONAL_FILES:
             return pd.DataFrame({c.name: pd.Series(dtype="str") for c in schema})
         problems.append(Problem(str(path), None, None, "file not found"))
-        return pd.DataFrame()
+        return None
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        # Blank lines are kept as rows (and dropped below) so that row numbers stay true.
+        frame = pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False
+        )
+        names = _header(path)
     except UnicodeDecodeError as exc:
         problems.append(Problem(str(path), None, None, f"not UTF-8 text ({exc.reason})"))
-        return pd.DataFrame()
+        return None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         problems.append(Problem(str(path), None, None, f"not a readable CSV file: {exc}"))
-        return pd.DataFrame()
-    frame.columns = [str(c).strip() for c in frame.columns]
+        return None
+    frame = frame.fillna("")
+    known = {c.name for c in schema}
+    seen: set[str] = set()
+    for column in names:
+        if column in seen:
+            problems.append(Problem(str(path), 1, column, "this column appears twice"))
+        elif column not in known:
+            expected = ", ".join(c.name for c in schema)
+            problems.append(
+                Problem(str(path), 1, column, f"unknown column (the columns are: {expected})")
+            )
+        seen.add(column)
+    frame.columns = names
+    frame = frame.loc[:, ~frame.columns.duplicated()]
     missing = [c.name for c in schema if c.required and c.name not in frame.columns]
     for column in missing:
         problems.append(Problem(str(path), 1, column, "required column is missing"))
     for column in schema:
         if column.name not in frame.columns:
             frame[column.name] = ""
+    frame = frame.map(str.strip)
+    frame = frame[(frame != "").any(axis=1)]
     frame.attrs["path"] = str(path)
-    return frame.map(str.strip)
+    frame.attrs["missing"] = [c.name for c in schema if c.name not in names]
+    return frame
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [cell.strip() for cell in next(csv.reader(handle), [])]
 
 
 def _row(index: int) -> int:
@@ -413,22 +458,41 @@ def _typed(frame: pd.DataFrame, name: str, problems: list[Problem]) -> pd.DataFr
             text = message.format(value=frame[column][index])
             problems.append(Problem(path, _row(index), column, text))
 
+    missing = set(frame.attrs.get("missing", ()))
     for column in SCHEMAS[name]:
         values = frame[column.name]
-        if column.nonempty:
+        if column.nonempty and column.name not in missing:
             report(values.index[values == ""], column.name, "value is empty")
         if column.type == "date":
             parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
-            bad = values.index[parsed.isna() & (values != "")]
-            report(bad, column.name, "{value!r} is not a date in the form YYYY-MM-DD")
+            bad = parsed.isna() & (values != "")
+            shaped = values.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+            report(
+                values.index[bad & ~shaped],
+                column.name,
+                "{value!r} is not a date in the form YYYY-MM-DD",
+            )
+            report(
+                values.index[bad & shaped], column.name, "{value!r} is not a day in the calendar"
+            )
             frame[column.name] = parsed
         elif column.type == "int":
-            numbers = pd.to_numeric(values, errors="coerce")
-            fractional = (numbers.isna() | (numbers % 1 != 0)) & (values != "")
-            report(values.index[fractional], column.name, "{value!r} is not a whole number")
-            nonpositive = numbers.notna() & (numbers <= 0)
-            report(values.index[nonpositive], column.name, "{value} is not a positive count")
-            frame[column.name] = numbers.fillna(0).astype("int64")
+            whole = values.str.fullmatch(r"-?\d{1,9}")
+            report(
+                values.index[~whole & (values != "")],
+                column.name,
+                "{value!r} is not a whole number",
+            )
+            numbers = pd.to_numeric(values.where(whole, "0")).astype("int64")
+            report(
+                values.index[whole & (numbers <= 0)], column.name, "{value} is not a positive count"
+            )
+            report(
+                values.index[numbers > MAX_COPIES],
+                column.name,
+                f"{{value}} is more than {MAX_COPIES}; a copy count that large is surely a typo",
+            )
+            frame[column.name] = numbers
         elif column.type == "bool":
             lowered = values.str.lower()
             unknown = ~lowered.isin(TRUE_WORDS | FALSE_WORDS)

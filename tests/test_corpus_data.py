@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from dashboard.model import load_corpus
 
 SEEDS = ("000_e016215c6614d9f2.txt", "004_27a86a64b866bec5.txt")
+SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +102,23 @@ def test_codenames(corpus):
     ]
     assert set(stalin_to_mao["codename"]) == {"Filippov"}
     cable = corpus.messages[corpus.messages["date"] == pd.Timestamp("1949-02-06")].iloc[0]
-    assert (cable["codename"], cable["classification"]) == ("Instantsiya", "Strictly Secret")
+    # Signed with his own name; Instantsiya appears in the third person, in the summary.
+    assert (cable["codename"], cable["classification"]) == ("", "Strictly Secret")
+    assert "Instantsiya" in cable["summary"]
+
+
+def test_archive_references_are_printed_as_in_the_sources(corpus):
+    if not SEED_DIR.is_dir():
+        pytest.skip(f"the source documents are not beside the repository ({SEED_DIR})")
+    seeds = {
+        name: " ".join((SEED_DIR / name).read_text(encoding="utf-8").split()) for name in SEEDS
+    }
+    refs = corpus.messages[corpus.messages["archive_ref"] != ""]
+    assert len(refs) == 10
+    for _, row in refs.iterrows():
+        seed = next(name for name in SEEDS if name in row["source"])
+        for part in row["archive_ref"].split(";"):
+            assert " ".join(part.split()) in seeds[seed], (row["message_id"], part)
 
 
 def test_relay_through_terebin(corpus):

@@ -298,3 +298,72 @@ def test_labels_by_name_or_codename(corpus):
     assert corpus.label("stalin") == "Iosif Stalin"
     assert corpus.label("stalin", codenames=True) == "Filippov"
     assert corpus.label("mao", codenames=True) == "Mao Zedong"  # no codename: keep the name
+
+
+def test_blank_lines_keep_row_numbers_true(tmp_path):
+    write_corpus(tmp_path)
+    text = (tmp_path / "copies.csv").read_text("utf-8").splitlines()
+    text.insert(2, "")  # a blank line after the first record
+    text[-1] = text[-1].replace(",1", ",zero")
+    (tmp_path / "copies.csv").write_text("\n".join(text) + "\n", "utf-8")
+    problem = only_problem(error_for(tmp_path))
+    assert (problem.row, problem.column) == (5, "copies")  # the fifth line of the file
+
+
+def test_byte_order_mark_is_accepted(tmp_path):
+    write_corpus(tmp_path)
+    path = tmp_path / "people.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_corpus(tmp_path).resolve("Filippov") == "stalin"
+
+
+def test_column_given_twice(tmp_path):
+    write_corpus(tmp_path)
+    (tmp_path / "copies.csv").write_text(
+        "message_id,member,copies, copies\nb,stalin,2,3\n", "utf-8"
+    )
+    problem = only_problem(error_for(tmp_path))
+    assert (problem.row, problem.column) == (1, "copies") and "twice" in problem.message
+
+
+def test_misspelt_column_is_named(tmp_path):
+    bad = [{**m, "vai": ""} for m in MESSAGES]
+    problem = only_problem(error_for(write_corpus(tmp_path, messages=bad)))
+    assert (problem.row, problem.column) == (1, "vai") and "unknown column" in problem.message
+
+
+@pytest.mark.parametrize("count", ["inf", "1e3", "2.5", "99999999999999999999"])
+def test_odd_copy_counts_are_problems_not_crashes(tmp_path, count):
+    bad = [dict(c) for c in COPIES]
+    bad[0]["copies"] = count
+    problem = only_problem(error_for(write_corpus(tmp_path, copies=bad)))
+    assert (problem.row, problem.column) == (2, "copies")
+
+
+def test_implausible_copy_count(tmp_path):
+    bad = [dict(c) for c in COPIES]
+    bad[0]["copies"] = "5000"
+    problem = only_problem(error_for(write_corpus(tmp_path, copies=bad)))
+    assert "more than 1000" in problem.message
+
+
+def test_day_not_in_calendar_is_named_as_such(tmp_path):
+    bad = [dict(m) for m in MESSAGES]
+    bad[0]["date"] = "1949-02-30"
+    problem = only_problem(error_for(write_corpus(tmp_path, messages=bad)))
+    assert "not a day in the calendar" in problem.message
+
+
+def test_problems_of_every_kind_come_in_one_error(tmp_path):
+    messages = [{k: v for k, v in m.items() if k != "recipient"} for m in MESSAGES]
+    messages[1]["date"] = "someday"
+    people = [dict(p) for p in PEOPLE]
+    people[1]["aliases"] = "Filippov"
+    write_corpus(tmp_path, people=people)
+    write_csv(tmp_path / "messages.csv", messages, ["message_id", "date", "sender", "title"])
+    located = {(p.file.rsplit("/", 1)[-1], p.row, p.column) for p in error_for(tmp_path).problems}
+    assert located == {
+        ("messages.csv", 1, "recipient"),
+        ("messages.csv", 3, "date"),
+        ("people.csv", 3, "aliases"),
+    }
