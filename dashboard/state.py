@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import parse_qs, urlencode
@@ -19,10 +20,18 @@ PARAMETERS: dict[str, str] = {
     "message": "comma-separated message ids whose records are open",
     "names": "`codename` labels people by the names the documents use (Filippov, Andreev)",
     "look": "`presentation` for large type, high contrast and thick lines (projectors)",
+    "day": "the day playback stands on, YYYY-MM-DD: its messages light up in every view",
+    "play": "`on` while playback walks day by day through the dates shown",
+    "speed": "playback speed: `slow`, `normal` (the default) or `fast`",
+    "step": "number of the guided story step shown (1, 2...); it sets the dates and people",
+    "attract": "`on` while the kiosk's idle loop plays, until a visitor touches the screen",
 }
 DEFAULT_LOOK = "default"
 LOOKS = (DEFAULT_LOOK, "presentation")
 LIST_SEPARATOR = ","
+DEFAULT_SPEED = "normal"
+SPEEDS = ("slow", DEFAULT_SPEED, "fast")
+ON = "on"
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,11 @@ class ViewState:
     message: tuple[str, ...] = ()
     codenames: bool = False
     look: str = DEFAULT_LOOK
+    day: date | None = None
+    playing: bool = False
+    speed: str = DEFAULT_SPEED
+    step: int | None = None
+    attract: bool = False
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -60,6 +74,16 @@ class ViewState:
             pairs.append(("names", "codename"))
         if self.look != DEFAULT_LOOK:
             pairs.append(("look", self.look))
+        if self.day is not None:
+            pairs.append(("day", self.day.isoformat()))
+        if self.playing:
+            pairs.append(("play", ON))
+        if self.speed != DEFAULT_SPEED:
+            pairs.append(("speed", self.speed))
+        if self.step is not None:
+            pairs.append(("step", str(self.step)))
+        if self.attract:
+            pairs.append(("attract", ON))
         return "?" + urlencode(pairs, safe=LIST_SEPARATOR) if pairs else ""
 
     @classmethod
@@ -74,12 +98,12 @@ class ViewState:
         end = _date_param(params, "end", default.end, warnings)
         if start < first or start > last:
             warnings.append(
-                f"The start date {start:%d %b %Y} is outside the corpus; using {first:%d %b %Y}."
+                f"The start date {day_text(start)} is outside the corpus; using {day_text(first)}."
             )
             start = first
         if end > last or end < first:
             warnings.append(
-                f"The end date {end:%d %b %Y} is outside the corpus; using {last:%d %b %Y}."
+                f"The end date {day_text(end)} is outside the corpus; using {day_text(last)}."
             )
             end = last
         if start > end:
@@ -117,6 +141,7 @@ class ViewState:
         if look not in LOOKS:
             warnings.append(f"look={look!r} is not understood; use look=presentation.")
             look = DEFAULT_LOOK
+        day, playing, speed, step, attract = _exhibit_params(params, start, end, corpus, warnings)
         unknown = sorted(set(params) - set(PARAMETERS))
         if unknown:
             warnings.append(f"Unknown URL parameter {', '.join(unknown)}; ignored.")
@@ -128,6 +153,11 @@ class ViewState:
             message=tuple(message),
             codenames=names == "codename",
             look=look,
+            day=day,
+            playing=playing,
+            speed=speed,
+            step=step,
+            attract=attract,
             warnings=tuple(warnings),
         )
 
@@ -144,18 +174,74 @@ class ViewState:
         )
 
 
+def parse_day(text: str) -> date:
+    """A YYYY-MM-DD date, or ValueError saying in words what is wrong with `text`."""
+    text = text.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a day in the calendar") from None
+
+
+def day_text(day: date) -> str:
+    """'1 Jan 1949': how the page writes a single day."""
+    return f"{day.day} {day:%b %Y}"
+
+
 def _date_param(params: dict[str, str], key: str, fallback: date, warnings: list[str]) -> date:
     text = params.get(key)
     if text is None or text == "":
         return fallback
     try:
-        return date.fromisoformat(text.strip()[:10])
-    except ValueError:
-        warnings.append(
-            f"The {key} date {text!r} in the link is not a date in the form YYYY-MM-DD; "
-            f"using {fallback:%d %b %Y}."
-        )
+        return parse_day(text)
+    except ValueError as problem:
+        warnings.append(f"The {key} date in the link: {problem}; using {day_text(fallback)}.")
         return fallback
+
+
+def _exhibit_params(
+    params: dict[str, str], start: date, end: date, corpus: Corpus, warnings: list[str]
+) -> tuple[date | None, bool, str, int | None, bool]:
+    """Playback and story: the day, whether it plays, its speed, the story step, attract."""
+    day = None
+    text = params.get("day", "").strip()
+    if text:
+        try:
+            day = parse_day(text)
+        except ValueError as problem:
+            warnings.append(
+                f"The playback day in the link: {problem}; playback starts at the first day shown."
+            )
+        if day is not None and not start <= day <= end:
+            warnings.append(
+                f"The day {day_text(day)} is outside the dates shown; playback starts at "
+                f"{day_text(start)}."
+            )
+            day = None
+    switches = []
+    for key in ("play", "attract"):
+        value = params.get(key, "")
+        if value not in ("", ON):
+            warnings.append(f"{key}={value!r} is not understood; use {key}={ON}.")
+        switches.append(value == ON)
+    speed = params.get("speed", DEFAULT_SPEED)
+    if speed not in SPEEDS:
+        warnings.append(f"speed={speed!r} is not understood; use {', '.join(SPEEDS)}.")
+        speed = DEFAULT_SPEED
+    step = None
+    text = params.get("step", "")
+    if text:
+        steps = len(corpus.story)
+        if text.isdigit() and 1 <= int(text) <= steps:
+            step = int(text)
+        else:
+            warnings.append(
+                f"There is no story step {text!r}; the story has {steps} step"
+                f"{'s' if steps != 1 else ''}."
+            )
+    return day, switches[0], speed, step, switches[1]
 
 
 def _list_param(params: dict[str, str], key: str) -> list[str]:

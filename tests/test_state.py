@@ -50,7 +50,9 @@ def test_aliases_in_the_url_find_people(corpus):
 @pytest.mark.parametrize(
     ("query", "field", "expected", "words"),
     [
-        ("?start=1949-02-30", "start", date(1949, 1, 1), "not a date"),
+        ("?start=1949-02-30", "start", date(1949, 1, 1), "not a day in the calendar"),
+        ("?start=1949-01-10garbage", "start", date(1949, 1, 1), "not a date"),
+        ("?start=19490110", "start", date(1949, 1, 1), "not a date"),
         ("?end=yesterday", "end", date(1949, 3, 31), "not a date"),
         ("?start=1950-01-01", "start", date(1949, 1, 1), "outside"),
         ("?people=Zhukov", "people", (), "Zhukov"),
