@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from dash import ALL, Dash, Input, Output, ctx, dcc, html, no_update
@@ -11,7 +12,7 @@ from dashboard import ids, routes
 from dashboard.context import Context
 from dashboard.model import Corpus
 from dashboard.state import ViewState
-from dashboard.views import details, filters, share
+from dashboard.views import describe, details, exhibit, filters, share
 from dashboard.views.filters import NAMES_CODENAME, NAMES_REAL
 from dashboard.views.interactions import next_state
 from dashboard.views.pages import page_for
@@ -25,6 +26,23 @@ GRAPH_CONFIG = {
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "toggleSpikelines"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
+# The page shell: in English for screen readers, and Dash's scripts outside any <footer>,
+# so that the page has one contentinfo landmark, ours.
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        {%config%}
+        {%scripts%}
+        {%renderer%}
+    </body>
+</html>"""
 
 
 def chart_panel(
@@ -42,11 +60,14 @@ def chart_panel(
                 className="chart",
                 style={"height": f"{height_px}px"},
             ),
+            html.Div(id=describe.TEXT_IDS[view_id], className="chart-text"),
         ],
     )
 
 
-def build_layout(context: Context) -> html.Div:
+def build_layout(
+    context: Context, idle_seconds: float = exhibit.DEFAULT_IDLE_SECONDS
+) -> html.Div:
     corpus = context.corpus
     first, last = (day.date() for day in corpus.period)
     return html.Div(
@@ -69,10 +90,12 @@ def build_layout(context: Context) -> html.Div:
             html.Div(id=ids.WARNINGS, role="alert", className="warnings"),
             filters.layout(corpus),
             share.layout(),
+            *exhibit.layout(corpus, idle_seconds),
             html.Main(
                 id="charts",
                 className="charts",
                 children=[
+                    exhibit.story_panel(corpus),
                     chart_panel(
                         ids.NETWORK,
                         "Who wrote to whom",
@@ -116,8 +139,14 @@ def build_layout(context: Context) -> html.Div:
     )
 
 
-def create_app(corpus: Corpus, frame_ancestors: str | Iterable[str] | None = None) -> Dash:
+def create_app(
+    corpus: Corpus,
+    frame_ancestors: str | Iterable[str] | None = None,
+    idle_seconds: float = exhibit.DEFAULT_IDLE_SECONDS,
+) -> Dash:
     """A Dash app over `corpus`; positions and indexes are computed here, once.
+
+    `idle_seconds` is how long the kiosk waits untouched before it resets and plays its loop.
 
     `frame_ancestors` lists the origins whose pages may frame /embed/<view> (default: any);
     no other page may be framed.
@@ -130,7 +159,8 @@ def create_app(corpus: Corpus, frame_ancestors: str | Iterable[str] | None = Non
         serve_locally=True,
         update_title=None,
     )
-    app.layout = build_layout(context)
+    app.index_string = INDEX_STRING
+    app.layout = build_layout(context, idle_seconds)
     register_callbacks(app, context)
     share.register_callbacks(app, context)
     routes.register(app, context, frame_ancestors)
@@ -147,6 +177,8 @@ def register_callbacks(app: Dash, context: Context) -> None:
         Output(ids.PEOPLE, "value"),
         Output(ids.KINDS, "value"),
         Output(ids.NAMES, "value"),
+        Output(ids.SPEED, "value"),
+        Output(ids.DAY, "value"),
         Input(ids.URL, "search"),
         Input(ids.DATES, "start_date"),
         Input(ids.DATES, "end_date"),
@@ -160,12 +192,24 @@ def register_callbacks(app: Dash, context: Context) -> None:
         Input(ids.FLOW, "clickData"),
         Input(ids.DETAILS_CLOSE, "n_clicks"),
         Input({"type": ids.RECORD_LINK, "message": ALL}, "n_clicks"),
+        # The exhibit: playback, its clock and speed, the day slider, the story, the kiosk.
+        Input(ids.PLAY, "n_clicks"),
+        Input(ids.CLOCK, "n_intervals"),
+        Input(ids.SPEED, "value"),
+        Input(ids.DAY, "value"),
+        Input(ids.STORY_NEXT, "n_clicks"),
+        Input(ids.STORY_BACK, "n_clicks"),
+        Input(ids.STORY_EXIT, "n_clicks"),
+        Input(ids.IDLE, "data"),
+        Input(ids.WAKE, "n_clicks"),
     )
     def sync_url(search, start, end, people, kinds, names, *_clicks):
         """The one owner of the URL: every control and click becomes a new query string."""
         trigger, value = _trigger()
         value = (start, end) if trigger == ids.DATES else value
-        return sync(corpus, search, trigger, value)
+        result = sync(corpus, search, trigger, value)
+        query = search if result[0] is no_update else result[0]
+        return (*result, *exhibit.controls(corpus, query))
 
     @app.callback(
         Output(ids.NETWORK, "figure"),
@@ -176,12 +220,34 @@ def register_callbacks(app: Dash, context: Context) -> None:
         Output(ids.DETAILS_CLOSE, "hidden"),
         Output(ids.WARNINGS, "children"),
         Output(ids.ROOT, "className"),
+        # Each chart's text alternative, then the exhibit (in the order exhibit.render gives).
+        Output(ids.NETWORK_TEXT, "children"),
+        Output(ids.TIMELINE_TEXT, "children"),
+        Output(ids.FLOW_TEXT, "children"),
+        Output(ids.PLAY, "children"),
+        Output(ids.CLOCK, "disabled"),
+        Output(ids.CLOCK, "interval"),
+        Output(ids.DAY, "min"),
+        Output(ids.DAY, "max"),
+        Output(ids.DAY, "marks"),
+        Output(ids.DAY_LABEL, "children"),
+        Output(ids.STORY, "children"),
+        Output(ids.STORY_NEXT, "children"),
+        Output(ids.STORY_BACK, "disabled"),
+        Output(ids.STORY_EXIT, "hidden"),
+        Output(ids.WAKE, "hidden"),
         Input(ids.URL, "search"),
         Input(ids.URL, "pathname"),
     )
     def render(search, pathname):
         """Everything the user sees, from the URL alone."""
-        return render_page(context, search, pathname)
+        state = ViewState.from_query(search, corpus)
+        shown = context.shown(state)
+        return (
+            *render_page(context, search, pathname),
+            *describe.render(corpus, shown, state),
+            *exhibit.render(corpus, shown, state),
+        )
 
 
 def sync(corpus: Corpus, search: str | None, trigger: str | dict | None, value: object) -> tuple:
@@ -209,10 +275,11 @@ def render_page(context: Context, search: str | None, pathname: str | None) -> t
     state = ViewState.from_query(search, context.corpus)
     page, page_warnings = page_for(pathname)
     shown = context.shown(state)
+    spec = partial(exhibit.kiosk_spec, context) if page.kind == "kiosk" else context.spec
     return (
-        context.spec("network", state, shown),
-        context.spec("timeline", state, shown),
-        context.spec("flow", state, shown),
+        spec("network", state, shown),
+        spec("timeline", state, shown),
+        spec("flow", state, shown),
         filters.summary(shown, state),
         details.render(context.corpus, shown, state),
         not state.message,

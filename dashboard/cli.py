@@ -24,6 +24,8 @@ from dashboard.export import (
 )
 from dashboard.model import CorpusError, load_corpus
 from dashboard.state import LOOKS, ViewState
+from dashboard.views.exhibit import DEFAULT_IDLE_SECONDS, open_kiosk_at_root
+from dashboard.views.pages import KIOSK_PATH
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
@@ -70,6 +72,20 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         help="origins whose pages may frame /embed/<view>, space- or comma-separated, "
         "e.g. \"'self' https://YOUR-SITE\" (default: any); other pages are never framed",
     )
+    parser.add_argument(
+        "--kiosk",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="museum kiosk: / opens /kiosk, the touch-screen page (see docs/kiosk.md)",
+    )
+    parser.add_argument(
+        "--idle-seconds",
+        type=_positive_seconds,
+        metavar="SECONDS",
+        default=argparse.SUPPRESS,
+        help=f"untouched this long, the kiosk returns to its start and plays its loop "
+        f"(default {DEFAULT_IDLE_SECONDS:g})",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -103,13 +119,27 @@ def run_serve(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"error: --frame-ancestors: {error}", file=sys.stderr)
         return 2
-    app = create_app(corpus, frame_ancestors=ancestors)
+    idle = getattr(args, "idle_seconds", DEFAULT_IDLE_SECONDS)
+    app = create_app(corpus, frame_ancestors=ancestors, idle_seconds=idle)
+    if getattr(args, "kiosk", False):
+        open_kiosk_at_root(app.server)
+        print(f"Kiosk: http://{args.host}:{args.port}{KIOSK_PATH}", file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=debug)
     return 0
 
 
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return seconds
 
 
 # --- export ---------------------------------------------------------------------------------

@@ -42,17 +42,21 @@ class Context:
     def spec(self, view: str, state: ViewState, shown: Corpus | None = None) -> dict:
         """One view's figure for a state, as the plain dict the page sends."""
         shown = self.shown(state) if shown is None else shown
+        # Playback: the network and the flow grow to the day, whose own messages light up.
+        until, lit, last = shown, None, state.end
+        if state.day is not None:
+            until, lit, last = shown.until(state.day), shown.sent_on(state.day), state.day
         if view == "network":
             spec = figures.network_spec(
-                self.corpus, shown, self.positions[state.look], state.codenames
+                self.corpus, until, self.positions[state.look], state.codenames, lit
             )
         elif view == "timeline":
             undated = self.corpus.filter(people=state.people or None, kinds=state.kinds or None)
             spec = figures.timeline_spec(
-                self.corpus, undated, state.start, state.end, state.codenames
+                self.corpus, undated, state.start, state.end, state.codenames, state.day
             )
         elif view == "flow":
-            spec = figures.flow_spec(self.corpus, shown, state.start, state.end, state.codenames)
+            spec = figures.flow_spec(self.corpus, until, state.start, last, state.codenames, lit)
         else:
             raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
         if state.look == "presentation":

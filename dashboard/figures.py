@@ -60,11 +60,21 @@ CERTAINTY_LABEL = {
     "unknown": "date unknown",
 }
 INK = "#1a1a1a"
-MUTED = "#b8b8b8"
+# Names of people with nothing in view: lighter than ink, still 4.5:1 on white.
+MUTED = "#767676"
 FONT = "Inter, 'Source Sans 3', 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 CONTEXT_ROW = "Context"
+# Context events stack in lanes this far apart (in rows) above the senders' rows.
+LANE_SPACING = 0.5
+# Days a character of an event's label covers on the whole-period axis, to keep labels apart.
+LABEL_DAYS_PER_CHAR = 1.0
 # Spans longer than this are listed in the context row but not shaded across the chart.
 LONGEST_SHADED_SPAN_DAYS = 60
+# Playback lights up the day's messages: a glow under their lines, a ring round their marks,
+# a thick outline on their people; the rest fades. Width and shape carry it, not colour alone.
+HIGHLIGHT = "#f2b705"
+LIT_LABEL = "sent on the day shown"
+FADED = 0.35
 
 
 class _Spec:
@@ -147,11 +157,14 @@ def network_spec(
     shown: Corpus,
     positions: dict[str, tuple[float, float]],
     codenames: bool = False,
+    lit: frozenset[str] | None = None,
 ) -> dict:
     """Everyone in the whole corpus at fixed positions; the shown messages as directed edges.
 
     People with no message in `shown` stay in place, faded, so the drawing never jumps.
     Edge width counts messages; relayed hops are dashed so the route can be followed.
+    During playback `lit` holds the day's messages: they glow, their people are outlined, and
+    the rest fades (all of it on a day when nothing was sent). None when nothing plays.
     """
     if not positions:
         return empty_spec("This corpus has no messages to draw.")
@@ -170,8 +183,16 @@ def network_spec(
     titles = shown.messages.set_index(MESSAGE_ID)[TITLE].to_dict()
     for edge in table.to_dict("records"):
         trace = _edge_trace(whole, edge, positions, titles, codenames, reciprocal)
+        arrow = _arrowhead(trace)
+        if lit and lit & set(edge[MESSAGE_IDS]):
+            figure.add_trace(_glow(trace))
+            trace["opacity"] = 1
+        elif lit is not None:
+            trace["opacity"] = arrow["opacity"] = FADED
         figure.add_trace(trace)
-        figure.add_annotation(_arrowhead(trace))
+        figure.add_annotation(arrow)
+    on_day = shown.messages[shown.messages[MESSAGE_ID].isin(lit or ())]
+    lit_people = set(on_day[SENDER]) | set(on_day[RECIPIENT]) | (set(on_day[VIA]) - {""})
     degrees = node_degrees(shown.messages)
     people = whole.people_by_id
     for side in sorted({people[p][SIDE] for p in positions}):
@@ -185,13 +206,19 @@ def network_spec(
                 mode="markers+text",
                 name=escape(side or "other"),
                 text=[escape(whole.label(p, codenames)) for p in members],
-                textposition="bottom center",
+                # Labels face outward, away from the lines that meet in the middle.
+                textposition=[
+                    "top center" if positions[p][1] > 0.5 else "bottom center" for p in members
+                ],
                 textfont={"size": LABEL_FONT_PX, "color": [INK if c else MUTED for c in counts]},
                 marker={
                     "size": [node_size(c) for c in counts],
                     "color": [colour if c else "white" for c in counts],
                     "symbol": symbol,
-                    "line": {"width": 2, "color": colour},
+                    "line": {
+                        "width": [5 if p in lit_people else 2 for p in members],
+                        "color": [INK if p in lit_people else colour for p in members],
+                    },
                     "opacity": [1 if c else 0.45 for c in counts],
                 },
                 customdata=[["person", p] for p in members],
@@ -216,6 +243,17 @@ def network_spec(
                 hoverinfo="skip",
             )
         )
+    if lit is not None:
+        figure.add_trace(
+            _scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name=LIT_LABEL,
+                line={"width": 10, "color": HIGHLIGHT},
+                hoverinfo="skip",
+            )
+        )
     if shown.messages.empty:
         figure.add_annotation(
             text="No messages match the filter",
@@ -228,6 +266,20 @@ def network_spec(
             bgcolor="rgba(255,255,255,0.9)",
         )
     return figure.spec()
+
+
+def _glow(trace: dict) -> dict:
+    """A wide band under a lit edge, following its curve; not clickable itself."""
+    return _scatter(
+        x=trace["x"],
+        y=trace["y"],
+        mode="lines",
+        line={"width": trace["line"]["width"] + 12, "color": HIGHLIGHT},
+        opacity=0.7,
+        hoverinfo="skip",
+        showlegend=False,
+        name=f"{trace['name']} (lit)",
+    )
 
 
 def node_size(count: int) -> float:
@@ -335,15 +387,19 @@ def timeline_spec(
     start: date,
     end: date,
     codenames: bool = False,
+    day: date | None = None,
 ) -> dict:
     """Every day of the period on one axis; each message a mark on its day, in its sender's row.
 
     `shown` is filtered by people and kind but not by date: the main axis zooms to
     [start, end] while the range slider below keeps the whole period in view to brush.
+    Playback's `day` is a band with a line through it, and its marks are ringed.
     """
     first, last = whole.period
     rows = sender_rows(whole)
-    row_of = {p: i + 1 for i, p in enumerate(rows)}
+    lanes = event_lanes(whole.events)
+    context_height = LANE_SPACING * max(lanes.values(), default=0)
+    row_of = {p: context_height + 1 + i for i, p in enumerate(rows)}
     labels = [escape(whole.label(p, codenames)) for p in rows]
     messages = shown.messages
     figure = _Spec(
@@ -356,6 +412,11 @@ def timeline_spec(
                     "range": [_day_edge(first.date(), -0.5), _day_edge(last.date(), 0.5)],
                     "thickness": 0.14,
                     "bgcolor": "#f3f3f3",
+                    # The strip shows the senders' marks only, not the labelled context lanes.
+                    "yaxis": {
+                        "rangemode": "fixed",
+                        "range": [context_height + len(rows) + 0.7, context_height + 0.4],
+                    },
                 },
                 "showgrid": True,
                 "gridcolor": "#ececec",
@@ -363,9 +424,12 @@ def timeline_spec(
                 "hoverformat": "%d %b %Y",
             },
             yaxis={
-                "tickvals": [0, *row_of.values()],
+                # Plotly.py's template used to widen the margin for the names; dicts sent
+                # straight to the page have no template, so ask for it here.
+                "automargin": True,
+                "tickvals": [context_height / 2, *row_of.values()],
                 "ticktext": [f"<i>{CONTEXT_ROW}</i>", *labels],
-                "range": [len(rows) + 0.7, -0.7],
+                "range": [context_height + len(rows) + 0.7, -0.7],
                 "fixedrange": True,
                 "showgrid": True,
                 "gridcolor": "#f2f2f2",
@@ -377,7 +441,7 @@ def timeline_spec(
             hovermode="closest",
         )
     )
-    _add_events(figure, whole, shown.events, codenames)
+    _add_events(figure, shown.events, lanes)
     records = messages.to_dict("records")
     # Several messages from one sender on one day sit side by side in the row.
     same_day: dict[tuple[str, object], list[str]] = {}
@@ -407,6 +471,10 @@ def timeline_spec(
                 showlegend=True,
             )
         )
+    if day is not None:
+        _mark_day(
+            figure, day, [row for row in records if row[DATE].date() == day], row_of, same_day
+        )
     if not any(start <= row[DATE].date() <= end for row in records):
         figure.add_annotation(
             text=escape(no_messages_text(start, end)),
@@ -419,6 +487,40 @@ def timeline_spec(
             bgcolor="rgba(255,255,255,0.9)",
         )
     return figure.spec()
+
+
+def _mark_day(
+    figure: _Spec,
+    day: date,
+    rows: list[dict],
+    row_of: dict[str, int],
+    same_day: dict[tuple[str, object], list[str]],
+) -> None:
+    """Playback's day: a band behind the marks, a line at its middle, a ring round each mark."""
+    common = {"type": "line", "xref": "x", "yref": "paper", "y0": 0, "y1": 1}
+    figure.add_shape(
+        **{**common, "type": "rect"},
+        x0=_day_edge(day, -0.5),
+        x1=_day_edge(day, 0.5),
+        fillcolor=HIGHLIGHT,
+        opacity=0.35,
+        line={"width": 0},
+        layer="below",
+    )
+    figure.add_shape(
+        **common, x0=_day_edge(day, 0), x1=_day_edge(day, 0), line={"color": INK, "width": 2}
+    )
+    figure.add_trace(
+        _scatter(
+            x=[row[DATE] for row in rows] or [None],
+            y=[row_of[row[SENDER]] + _stack_offset(row, same_day) for row in rows] or [None],
+            mode="markers",
+            name=LIT_LABEL,
+            marker={"symbol": "circle-open", "size": 28, "color": INK, "line": {"width": 3}},
+            hoverinfo="skip",
+            showlegend=True,
+        )
+    )
 
 
 def _stack_offset(row: Mapping, same_day: dict[tuple[str, object], list[str]]) -> float:
@@ -447,8 +549,29 @@ def _message_hover(corpus: Corpus, row: Mapping, codenames: bool) -> str:
     return "<br>".join(lines)
 
 
-def _add_events(figure: _Spec, corpus: Corpus, events: pd.DataFrame, codenames: bool) -> None:
-    """Context events: spans shaded behind the marks, and all of them marked in their own row."""
+def event_lanes(events: pd.DataFrame) -> dict[str, int]:
+    """A lane in the context row for each event, so no two events or labels overlap.
+
+    Greedy by start date: an event takes the first lane free from its start, and holds it to
+    its end or to the end of its label, whichever is later.
+    """
+    lanes: dict[str, int] = {}
+    free_from: list[pd.Timestamp] = []
+    for event in events.sort_values([START, EVENT_ID]).to_dict("records"):
+        finish = event[END] if pd.notna(event[END]) else event[START]
+        label_end = event[START] + pd.Timedelta(days=len(event[TITLE]) * LABEL_DAYS_PER_CHAR)
+        held_until = max(finish, label_end)
+        lane = next((i for i, day in enumerate(free_from) if day < event[START]), len(free_from))
+        if lane == len(free_from):
+            free_from.append(held_until)
+        else:
+            free_from[lane] = held_until
+        lanes[event[EVENT_ID]] = lane
+    return lanes
+
+
+def _add_events(figure: _Spec, events: pd.DataFrame, lanes: dict[str, int]) -> None:
+    """Context events in their lanes, labelled; short spans are also shaded behind the marks."""
     for event in events.to_dict("records"):
         finish = event[END] if pd.notna(event[END]) else event[START]
         length = (finish - event[START]).days
@@ -478,15 +601,24 @@ def _add_events(figure: _Spec, corpus: Corpus, events: pd.DataFrame, codenames: 
                 line={"color": "#b5a98a", "width": 1.5, "dash": "dot"},
                 layer="below",
             )
+        lane_y = lanes.get(event[EVENT_ID], 0) * LANE_SPACING
+        points = [event[START], finish] if length else [event[START]]
         figure.add_trace(
             _scatter(
-                x=[event[START], finish] if length else [event[START]],
-                y=[0] * (2 if length else 1),
-                mode="lines+markers",
-                line={"color": "#8a7a52", "width": 6},
-                marker={"symbol": "triangle-down", "size": 14, "color": "#8a7a52"},
-                customdata=[["event", event[EVENT_ID]]] * (2 if length else 1),
-                hovertext=[_event_hover(event)] * (2 if length else 1),
+                x=points,
+                y=[lane_y] * len(points),
+                mode="lines+markers+text",
+                line={"color": "#d9ceb0", "width": 10},
+                marker={
+                    "symbol": "triangle-right",
+                    "size": [12] + [0] * (len(points) - 1),
+                    "color": "#7a6a40",
+                },
+                text=[escape(event[TITLE])] + [""] * (len(points) - 1),
+                textposition="middle right",
+                textfont={"size": 12, "color": "#4a4030"},
+                customdata=[["event", event[EVENT_ID]]] * len(points),
+                hovertext=[_event_hover(event)] * len(points),
                 hovertemplate="%{hovertext}<extra></extra>",
                 showlegend=False,
                 name=escape(event[TITLE]),
@@ -519,9 +651,18 @@ def _wrap(text: str, width: int = 60) -> str:
 
 
 def flow_spec(
-    whole: Corpus, shown: Corpus, start: date, end: date, codenames: bool = False
+    whole: Corpus,
+    shown: Corpus,
+    start: date,
+    end: date,
+    codenames: bool = False,
+    lit: frozenset[str] | None = None,
 ) -> dict:
-    """Sankey: sender -> message -> member; link width is the number of distribution copies."""
+    """Sankey: sender -> message -> member; link width is the number of distribution copies.
+
+    During playback `lit` holds the day's messages: their copies are drawn strong and their
+    message is labelled as sent that day; the others fade. None when nothing plays.
+    """
     table = shown.copy_counts()
     if table.empty:
         return empty_spec(no_messages_text(start, end, "distribution copies recorded"))
@@ -538,7 +679,11 @@ def flow_spec(
 
     labels = (
         [whole.label(s, codenames) for s in senders]
-        + [f"{messages[m][DATE]:%d %b}: {messages[m][TITLE] or m}" for m in message_ids]
+        + [
+            f"{messages[m][DATE]:%d %b}: {messages[m][TITLE] or m}"
+            + (" (sent this day)" if m in (lit or ()) else "")
+            for m in message_ids
+        ]
         + [member_label(m) for m in members]
     )
     colours = (
@@ -581,11 +726,32 @@ def flow_spec(
                 "customdata": [["message", m] for m in link_messages],
                 "label": link_text,
                 "hovertemplate": "%{label}<extra></extra>",
-                "color": "rgba(120, 120, 120, 0.35)",
+                "color": [
+                    "rgba(138, 59, 18, 0.75)"
+                    if lit and m in lit
+                    else "rgba(120, 120, 120, 0.2)"
+                    if lit is not None
+                    else "rgba(120, 120, 120, 0.35)"
+                    for m in link_messages
+                ],
             },
         )
     )
     return figure.spec()
+
+
+def flow_click_targets(whole: Corpus, shown: Corpus) -> tuple[list, list]:
+    """The (kind, key) of each node and each link of the flow, in the order plotly numbers them.
+
+    Dash reports a Sankey click by its point number only, so the click is resolved against
+    the same figure the page drew.
+    """
+    first, last = whole.period
+    spec = flow_spec(whole, shown, first.date(), last.date())
+    if not spec["data"]:
+        return [], []
+    sankey = spec["data"][0]
+    return list(sankey["node"]["customdata"]), list(sankey["link"]["customdata"])
 
 
 # --- looks ---------------------------------------------------------------------------------

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
 import pandas as pd
 
 from dashboard import ids
-from dashboard.model import Corpus
-from dashboard.state import ViewState
+from dashboard.figures import flow_click_targets
+from dashboard.model import END, PEOPLE, START, Corpus, split_list
+from dashboard.state import SPEEDS, ViewState
 from dashboard.views.filters import NAMES_CODENAME
 
 
@@ -19,7 +21,13 @@ def next_state(
     if isinstance(trigger, dict) and trigger.get("type") == ids.RECORD_LINK:
         return state.with_changes(message=(trigger["message"],)) if value else state
     handler = HANDLERS.get(trigger)
-    return handler(state, value, corpus) if handler else state
+    new = handler(state, value, corpus) if handler else state
+    # A visitor's touch ends the kiosk's attract loop; the clock and the idle timer do not.
+    if new.attract and new != state and trigger not in (ids.CLOCK, ids.IDLE):
+        new = replace(new, attract=False)
+    if new.day is not None and not new.start <= new.day <= new.end:
+        new = replace(new, day=None)
+    return new
 
 
 def _dates(state: ViewState, value: object, corpus: Corpus) -> ViewState:
@@ -78,6 +86,22 @@ def _click(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     return state
 
 
+def _flow_click(state: ViewState, value: object, corpus: Corpus) -> ViewState:
+    """A Sankey click arrives as a point number: a node's has a depth, a link's has none."""
+    points = (value or {}).get("points") or []  # type: ignore[union-attr]
+    point = points[0] if points else {}
+    number = point.get("pointNumber")
+    if "customdata" not in point and isinstance(number, int):
+        shown = state.filter(corpus)
+        # During playback the flow draws only the copies sent by the day.
+        shown = shown.until(state.day) if state.day is not None else shown
+        nodes, links = flow_click_targets(corpus, shown)
+        targets = nodes if "depth" in point else links
+        if number < len(targets):
+            value = {"points": [{"customdata": targets[number]}]}
+    return _click(state, value, corpus)
+
+
 def _brush(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     """Zooming, brushing or sliding the timeline's range sets the date filter."""
     relayout = value or {}
@@ -90,14 +114,119 @@ def _brush(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     ]
     if not bounds or None in bounds:
         return state
-    # The axis runs from the middle of the day before to the middle of the day after.
-    start = (pd.Timestamp(bounds[0]) + pd.Timedelta(hours=12)).date()
-    end = (pd.Timestamp(bounds[1]) - pd.Timedelta(hours=12)).date()
+    # Each day's marks stand at its midnight: keep the days whose midnight the range covers.
+    start = pd.Timestamp(bounds[0]).ceil("D").date()
+    end = pd.Timestamp(bounds[1]).floor("D").date()
     first, last = (day.date() for day in corpus.period)
     start, end = max(start, first), min(end, last)
     if start > end or (start, end) == (state.start, state.end):
         return state
     return state.with_changes(start=start, end=end, message=())
+
+
+# --- the exhibit: playback, the guided story, the kiosk's idle loop -----------------------
+
+
+def _play(state: ViewState, value: object, corpus: Corpus) -> ViewState:
+    """Play from the day shown (from the first day when none is, or at the last); or pause."""
+    if not value:
+        return state
+    if state.playing:
+        return state.with_changes(playing=False)
+    day = state.day if state.day is not None and state.day < state.end else state.start
+    return state.with_changes(playing=True, day=day)
+
+
+def _tick(state: ViewState, value: object, corpus: Corpus) -> ViewState:
+    """One day on; at the last day playback stops, or starts again in the attract loop."""
+    if not state.playing:
+        return state
+    if state.day is None:
+        return state.with_changes(day=state.start)
+    if state.day >= state.end:
+        return (
+            state.with_changes(day=state.start)
+            if state.attract
+            else state.with_changes(playing=False)
+        )
+    return state.with_changes(day=state.day + timedelta(days=1))
+
+
+def _speed(state: ViewState, value: object, corpus: Corpus) -> ViewState:
+    if value not in SPEEDS or value == state.speed:
+        return state
+    return state.with_changes(speed=value)
+
+
+def day_offset(day: date, corpus: Corpus) -> int:
+    """The day slider's value: days since the corpus period began."""
+    return (day - corpus.period[0].date()).days
+
+
+def _scrub(state: ViewState, value: object, corpus: Corpus) -> ViewState:
+    """Dragging the day slider moves playback to that day, within the dates shown."""
+    if value is None:
+        return state
+    day = corpus.period[0].date() + timedelta(days=int(value))  # type: ignore[call-overload]
+    day = min(max(day, state.start), state.end)
+    return state if day == state.day else state.with_changes(day=day, message=())
+
+
+def story_step(state: ViewState, corpus: Corpus, step: int) -> ViewState:
+    """The view a story step sets: its dates and people, every kind, nothing open, paused."""
+    row = corpus.story.iloc[step - 1]
+    return state.with_changes(
+        step=step,
+        start=row[START].date(),
+        end=row[END].date(),
+        people=tuple(split_list(row[PEOPLE])),
+        kinds=(),
+        message=(),
+        day=None,
+        playing=False,
+    )
+
+
+def _leave_story(state: ViewState, corpus: Corpus) -> ViewState:
+    """Free exploration starts from the whole corpus, keeping how things are shown."""
+    return ViewState.default(corpus).with_changes(
+        look=state.look, codenames=state.codenames, speed=state.speed
+    )
+
+
+def _story_next(state: ViewState, value: object, corpus: Corpus) -> ViewState:
+    """Start the story, or go on to the next step; after the last, leave it."""
+    if not value or corpus.story.empty:
+        return state
+    step = 1 if state.step is None else state.step + 1
+    if step > len(corpus.story):
+        return _leave_story(state, corpus)
+    return story_step(state, corpus, step)
+
+
+def _story_back(state: ViewState, value: object, corpus: Corpus) -> ViewState:
+    if not value or state.step is None:
+        return state
+    return story_step(state, corpus, max(1, state.step - 1))
+
+
+def _story_exit(state: ViewState, value: object, corpus: Corpus) -> ViewState:
+    return _leave_story(state, corpus) if value and state.step is not None else state
+
+
+def _idle(state: ViewState, value: object, corpus: Corpus) -> ViewState:
+    """Nobody has touched the kiosk for a while: back to the start, playing in a loop."""
+    if not value:
+        return state
+    first = corpus.period[0].date()
+    return ViewState.default(corpus).with_changes(
+        look=state.look, attract=True, playing=True, day=first
+    )
+
+
+def _wake(state: ViewState, value: object, corpus: Corpus) -> ViewState:
+    """The first touch after the attract loop: the start screen, still, ready to explore."""
+    return ViewState.default(corpus).with_changes(look=state.look) if value else state
 
 
 def _as_date(text: str | date) -> date:
@@ -112,7 +241,16 @@ HANDLERS = {
     ids.RESET: _reset,
     ids.DETAILS_CLOSE: _close,
     ids.NETWORK: _click,
-    ids.FLOW: _click,
+    ids.FLOW: _flow_click,
     ids.TIMELINE: _click,
     f"{ids.TIMELINE}.relayoutData": _brush,
+    ids.PLAY: _play,
+    ids.CLOCK: _tick,
+    ids.SPEED: _speed,
+    ids.DAY: _scrub,
+    ids.STORY_NEXT: _story_next,
+    ids.STORY_BACK: _story_back,
+    ids.STORY_EXIT: _story_exit,
+    ids.IDLE: _idle,
+    ids.WAKE: _wake,
 }

@@ -1,0 +1,296 @@
+"""Text alternatives for the charts: a sentence and a table of the records each one draws."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from dash import html
+
+from dashboard import ids
+from dashboard.figures import CERTAINTY_LABEL
+from dashboard.graph import MESSAGE_IDS, RELAYED, SOURCE_NODE, TARGET_NODE, WEIGHT, edges
+from dashboard.model import (
+    CATEGORY,
+    COPIES,
+    DATE,
+    DATE_CERTAINTY,
+    END,
+    KIND,
+    MEMBER,
+    MESSAGE_ID,
+    PEOPLE,
+    POLITBURO,
+    RECIPIENT,
+    SENDER,
+    START,
+    TITLE,
+    VIA,
+    Corpus,
+    split_list,
+)
+from dashboard.state import ViewState, describe_span
+
+YES, NO = "yes", "no"
+
+
+@dataclass(frozen=True)
+class TextAlternative:
+    """What a chart shows, in words: one sentence, and its records as a table."""
+
+    sentence: str
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+Played = tuple[Corpus, frozenset[str]]
+
+
+def played(shown: Corpus, day: date | None) -> Played:
+    """What playback shows on `day`: the messages sent by then, and the ids sent that day."""
+    if day is None:
+        return shown, frozenset()
+    return shown.until(day), shown.sent_on(day)
+
+
+def network(
+    whole: Corpus, shown: Corpus, state: ViewState, playback: Played | None = None
+) -> TextAlternative:
+    """The network: who wrote to whom, line by line, as the figure draws it."""
+    until, lit = playback or played(shown, state.day)
+    messages = until.messages
+    table = edges(messages)
+    span = _span(state.start, min(state.day, state.end) if state.day else state.end)
+    name = lambda person: whole.label(person, state.codenames)  # noqa: E731
+    if messages.empty:
+        sentence = (
+            f"No message has been sent by {_day(state.day)} among those shown, so the network "
+            "has no lines yet."
+            if state.day
+            else f"No messages match the filter ({span}), so the network has no lines."
+        )
+    else:
+        people = set(messages[SENDER]) | set(messages[RECIPIENT]) | (set(messages[VIA]) - {""})
+        busiest = table.sort_values(WEIGHT, ascending=False, kind="stable").iloc[0]
+        sentence = (
+            f"{_count(len(messages), 'message')} between {len(people)} people and bodies, {span}."
+        )
+        if busiest[WEIGHT] > 1:
+            sentence += (
+                f" The heaviest line runs from {name(busiest[SOURCE_NODE])} to "
+                f"{name(busiest[TARGET_NODE])} ({_count(int(busiest[WEIGHT]), 'message')})."
+            )
+        relays = sorted({name(v) for v in messages[VIA] if v})
+        if relays:
+            relayed = int((messages[VIA] != "").sum())
+            sentence += f" {_count(relayed, 'message')} went through {', '.join(relays)}."
+        if state.day:
+            sentence = f"Sent by {_day(state.day)}: {sentence}"
+    if state.day:
+        sentence += " " + _lit_sentence(whole, until, lit, state)
+    titles = until.messages.set_index(MESSAGE_ID)[TITLE].to_dict()
+    columns = ("From", "To", "Messages", "Route", "Titles")
+    rows = []
+    for edge in table.to_dict("records"):
+        row = (
+            name(edge[SOURCE_NODE]),
+            name(edge[TARGET_NODE]),
+            str(int(edge[WEIGHT])),
+            "relayed" if edge[RELAYED] else "direct",
+            "; ".join(titles.get(m) or m for m in edge[MESSAGE_IDS]),
+        )
+        if state.day:
+            row += (YES if lit & set(edge[MESSAGE_IDS]) else NO,)
+        rows.append(row)
+    if state.day:
+        columns += (f"Sent on {_day(state.day)}",)
+    caption = "Lines of the network: sender, recipient and the messages drawn"
+    return TextAlternative(sentence, caption, columns, tuple(rows))
+
+
+def timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlternative:
+    """The timeline: every message and context event in the dates shown, in date order."""
+    messages, events = shown.messages, shown.events
+    span = _span(state.start, state.end)
+    name = lambda person: whole.label(person, state.codenames)  # noqa: E731
+    if messages.empty:
+        sentence = f"No messages, {span}."
+    else:
+        per_day = messages.groupby(DATE).size()
+        sentence = f"{_count(len(messages), 'message')} on {_count(len(per_day), 'day')}, {span}."
+        if per_day.max() > 1 and len(per_day) > 1:
+            busiest = per_day.idxmax()
+            sentence += (
+                f" The busiest day is {_day(busiest.date())} with "
+                f"{_count(int(per_day.max()), 'message')}."
+            )
+        uncertain = messages[DATE_CERTAINTY].value_counts()
+        notes = [f"{uncertain[c]} {c}" for c in ("approximate", "unknown") if uncertain.get(c, 0)]
+        if notes:
+            sentence += f" Dates marked hollow are not exact: {' and '.join(notes)}."
+    if not events.empty:
+        sentence += f" The top row marks {_count(len(events), 'context event')}."
+    if state.day:
+        sentence += f" A line marks {_day(state.day)}, the day playback stands on."
+    dated = [
+        (
+            row[DATE],
+            (
+                _day(row[DATE].date()),
+                CERTAINTY_LABEL[row[DATE_CERTAINTY]],
+                row[KIND] or "message",
+                row[TITLE] or row[MESSAGE_ID],
+                _route(row, name),
+            ),
+        )
+        for row in messages.to_dict("records")
+    ]
+    dated += [
+        (
+            row[START],
+            (
+                _day(row[START].date())
+                + (f" to {_day(row[END].date())}" if pd.notna(row[END]) else ""),
+                CERTAINTY_LABEL[row[DATE_CERTAINTY]],
+                f"event: {row[CATEGORY]}" if row[CATEGORY] else "event",
+                row[TITLE],
+                ", ".join(name(p) for p in split_list(row[PEOPLE])),
+            ),
+        )
+        for row in events.to_dict("records")
+    ]
+    dated.sort(key=lambda pair: pair[0])
+    caption = "Messages and context events on the timeline, by date"
+    return TextAlternative(
+        sentence,
+        caption,
+        ("Date", "Date is", "What", "Title", "From → to, or people"),
+        tuple(row for _, row in dated),
+    )
+
+
+def flow(
+    whole: Corpus, shown: Corpus, state: ViewState, playback: Played | None = None
+) -> TextAlternative:
+    """The copy flow: how many copies of each decoded telegram each member received."""
+    until, lit = playback or played(shown, state.day)
+    table = until.copy_counts()
+    name = lambda person: whole.label(person, state.codenames)  # noqa: E731
+    people = whole.people_by_id
+    if table.empty:
+        when = f"by {_day(state.day)}" if state.day else _span(state.start, state.end)
+        sentence = f"No distribution copies are recorded for the messages shown, {when}."
+    else:
+        telegrams = table[MESSAGE_ID].nunique()
+        totals = table.groupby(MEMBER)[COPIES].sum().sort_values(ascending=False, kind="stable")
+        top = totals.index[0]
+        sentence = (
+            f"{_count(telegrams, 'telegram')} decoded in "
+            f"{_count(int(table[COPIES].sum()), 'copy', 'copies')} for "
+            f"{_count(len(totals), 'recipient')}; {name(top)} received the most "
+            f"({_count(int(totals.iloc[0]), 'copy', 'copies')})."
+        )
+        outsiders = [name(m) for m in totals.index if not people[m][POLITBURO]]
+        if outsiders:
+            verb = "was" if len(outsiders) == 1 else "were"
+            sentence += f" {', '.join(outsiders)} {verb} not in the Soviet Politburo."
+        if lit:
+            lit_copies = table[table[MESSAGE_ID].isin(lit)]
+            if not lit_copies.empty:
+                sentence += (
+                    f" Copies of {_count(lit_copies[MESSAGE_ID].nunique(), 'telegram')} "
+                    f"sent on {_day(state.day)} are highlighted."
+                )
+    titles = whole.messages.set_index(MESSAGE_ID)[TITLE].to_dict()
+    rows = tuple(
+        (
+            titles.get(row[MESSAGE_ID]) or row[MESSAGE_ID],
+            _day(row[DATE].date()),
+            name(row[SENDER]),
+            name(row[MEMBER]),
+            str(int(row[COPIES])),
+            YES if people[row[MEMBER]][POLITBURO] else NO,
+        )
+        for row in table.to_dict("records")
+    )
+    return TextAlternative(
+        sentence,
+        "Distribution copies: telegram, sender, recipient of the copies and how many",
+        ("Telegram", "Date", "Sender", "Copies to", "Copies", "In the Politburo"),
+        rows,
+    )
+
+
+DESCRIBERS = {"network": network, "timeline": timeline, "flow": flow}
+# Where each chart's text alternative goes, and what its table is called.
+TEXT_IDS = {ids.NETWORK: ids.NETWORK_TEXT, ids.TIMELINE: ids.TIMELINE_TEXT, ids.FLOW: ids.FLOW_TEXT}
+CHART_NAMES = {"network": "The network", "timeline": "The timeline", "flow": "The copies"}
+
+
+def render(whole: Corpus, shown: Corpus, state: ViewState) -> tuple[list, list, list]:
+    """The text alternatives of the network, the timeline and the flow, in that order."""
+    playback = played(shown, state.day)
+    return (
+        as_html(network(whole, shown, state, playback), CHART_NAMES["network"]),
+        as_html(timeline(whole, shown, state), CHART_NAMES["timeline"]),
+        as_html(flow(whole, shown, state, playback), CHART_NAMES["flow"]),
+    )
+
+
+def as_html(alternative: TextAlternative, chart_name: str) -> list:
+    """The sentence, shown under the chart, and the table in a disclosure a reader can open."""
+    head = html.Thead(html.Tr([html.Th(c, scope="col") for c in alternative.columns]))
+    body = html.Tbody([html.Tr([html.Td(value) for value in row]) for row in alternative.rows])
+    rows = len(alternative.rows)
+    return [
+        html.P(alternative.sentence, className="chart-sentence"),
+        html.Details(
+            className="chart-table",
+            children=[
+                html.Summary(f"{chart_name} as a table ({_count(rows, 'row')})"),
+                # A region of its own, focusable, so that a keyboard can scroll a long table.
+                html.Div(
+                    className="table-scroll",
+                    tabIndex="0",
+                    role="region",
+                    **{"aria-label": alternative.caption},
+                    children=html.Table([html.Caption(alternative.caption), head, body]),
+                )
+                if rows
+                else html.P("Nothing to list.", className="muted"),
+            ],
+        ),
+    ]
+
+
+def _route(row: Mapping, name: Callable[[str], str]) -> str:
+    hops = [name(row[SENDER]), *([f"via {name(row[VIA])}"] if row[VIA] else [])]
+    return " → ".join([*hops, name(row[RECIPIENT])])
+
+
+def _lit_sentence(whole: Corpus, until: Corpus, lit: frozenset[str], state: ViewState) -> str:
+    if not lit:
+        return f"Nothing was sent on {_day(state.day)} itself."
+    lit_rows = until.messages[until.messages[MESSAGE_ID].isin(lit)]
+    titles = "; ".join(
+        f"{whole.label(r[SENDER], state.codenames)} to "
+        f"{whole.label(r[RECIPIENT], state.codenames)}: {r[TITLE] or r[MESSAGE_ID]}"
+        for r in lit_rows.to_dict("records")
+    )
+    return f"Highlighted, sent on {_day(state.day)}: {titles}."
+
+
+def _span(start: date, end: date) -> str:
+    text = describe_span(start, end)
+    return f"on {text}" if start == end else f"from {text.replace(' - ', ' to ')}"
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"

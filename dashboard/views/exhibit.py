@@ -1,0 +1,253 @@
+"""The exhibit: playback day by day, the guided story, and the kiosk's attract loop."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+from dash import dcc, html
+from flask import Flask, Response, redirect, request
+
+from dashboard import ids
+from dashboard.context import Context
+from dashboard.model import (
+    ARCHIVE_REFS,
+    DATE,
+    SOURCE,
+    TEXT,
+    TITLE,
+    Corpus,
+    split_list,
+)
+from dashboard.state import DEFAULT_LOOK, DEFAULT_SPEED, SPEEDS, ViewState, describe_span
+from dashboard.views.interactions import day_offset
+from dashboard.views.pages import KIOSK_PATH
+
+# Milliseconds a day stays on screen at each speed.
+SPEED_MS = {"slow": 1500, DEFAULT_SPEED: 700, "fast": 300}
+SPEED_LABELS = {"slow": "Slow", DEFAULT_SPEED: "Normal", "fast": "Fast"}
+DEFAULT_IDLE_SECONDS = 90.0
+# The idle script reads its settings from this element's data attributes.
+KIOSK_CONFIG = "kiosk-config"
+PLAY_ICON, PAUSE_ICON = "▶", "❚❚"
+
+
+def layout(corpus: Corpus, idle_seconds: float = DEFAULT_IDLE_SECONDS) -> list:
+    """The playback bar, the attract cover and the idle timer's wiring."""
+    first, last = (day.date() for day in corpus.period)
+    playback = html.Section(
+        className="exhibit playback",
+        **{"aria-label": "Playback"},
+        children=[
+            html.Button(
+                _play_label(playing=False),
+                id=ids.PLAY,
+                className="button play-button",
+                n_clicks=0,
+                type="button",
+            ),
+            html.P(id=ids.DAY_LABEL, className="play-date"),
+            html.Div(
+                className="play-slider",
+                # assets/a11y.js names the slider's thumb and says its value as a date.
+                **{
+                    "data-slider-label": f"{ids.DAY}-label",
+                    "data-first-day": first.isoformat(),
+                },
+                children=[
+                    html.Span("Day", id=f"{ids.DAY}-label", className="visually-hidden"),
+                    dcc.Slider(
+                        id=ids.DAY,
+                        min=0,
+                        max=day_offset(last, corpus),
+                        step=1,
+                        value=0,
+                        marks=slider_marks(first, last, corpus),
+                        updatemode="mouseup",
+                        allow_direct_input=False,
+                        included=True,
+                    ),
+                ],
+            ),
+            html.Fieldset(
+                className="play-speed",
+                children=[
+                    html.Legend("Speed", className="filter-label"),
+                    dcc.RadioItems(
+                        id=ids.SPEED,
+                        options=[{"label": SPEED_LABELS[s], "value": s} for s in SPEEDS],
+                        value=DEFAULT_SPEED,
+                        inline=True,
+                    ),
+                ],
+            ),
+            dcc.Interval(id=ids.CLOCK, interval=SPEED_MS[DEFAULT_SPEED], disabled=True),
+        ],
+    )
+    cover = html.Button(
+        id=ids.WAKE,
+        className="attract-cover",
+        hidden=True,
+        n_clicks=0,
+        children=[
+            html.Span("Dispatches", className="attract-title"),
+            html.Span(
+                "Telegrams between Stalin and Mao, January to May 1949",
+                className="attract-tagline",
+            ),
+            html.Span("Touch the screen to explore", className="attract-call"),
+        ],
+    )
+    config = html.Div(id=KIOSK_CONFIG, hidden=True, **{"data-idle-seconds": f"{idle_seconds:g}"})
+    return [playback, cover, dcc.Store(id=ids.IDLE), config]
+
+
+def story_panel(corpus: Corpus) -> html.Section:
+    """The guided story: its step's text and references, with Back, Next and Leave."""
+    return html.Section(
+        className="story panel",
+        hidden=corpus.story.empty,
+        **{"aria-label": "Guided story"},
+        children=[
+            # Focusable: on the kiosk a long step scrolls inside the panel, by keys as well.
+            html.Div(
+                id=ids.STORY,
+                className="story-text",
+                tabIndex="0",
+                role="region",
+                **{"aria-live": "polite", "aria-label": "Story step"},
+            ),
+            html.Div(
+                className="story-nav",
+                children=[
+                    html.Button("Back", id=ids.STORY_BACK, className="button", n_clicks=0),
+                    html.Button(
+                        "Start the story",
+                        id=ids.STORY_NEXT,
+                        className="button button-primary",
+                        n_clicks=0,
+                    ),
+                    html.Button(
+                        "Leave the story", id=ids.STORY_EXIT, className="button", n_clicks=0
+                    ),
+                ],
+            ),
+        ],
+    )
+
+
+def kiosk_spec(context: Context, view: str, state: ViewState, shown: Corpus | None = None) -> dict:
+    """A chart as the kiosk draws it, on a screen read from a step away.
+
+    The network takes the presentation look, large labels and thick lines; its labels may
+    reach past the plot area, where the circle's top and bottom nodes put them. The timeline
+    and the flow, strips under it, keep the page's look so that all their rows fit, and the
+    timeline leaves its range strip to the day slider above it.
+    """
+    look = "presentation" if view == "network" else DEFAULT_LOOK
+    spec = context.spec(view, replace(state, look=look), shown)
+    if view == "network":
+        layout = spec["layout"]
+        spec["layout"] = {**layout, "margin": {**layout.get("margin", {}), "t": 34}}
+        spec["data"] = [
+            {**trace, "cliponaxis": False} if "text" in trace.get("mode", "") else trace
+            for trace in spec["data"]
+        ]
+    elif view == "timeline":
+        xaxis = spec["layout"]["xaxis"]
+        xaxis = {**xaxis, "rangeslider": {"visible": False}, "automargin": True}
+        spec["layout"] = {**spec["layout"], "xaxis": xaxis}
+    return spec
+
+
+def open_kiosk_at_root(server: Flask) -> None:
+    """Serve the kiosk as the start page: the site's root sends the browser to /kiosk."""
+
+    @server.before_request
+    def _kiosk_first() -> Response | None:
+        if request.path != "/":
+            return None
+        query = request.query_string.decode("utf-8", "replace")
+        return redirect(KIOSK_PATH + (f"?{query}" if query else ""), code=302)
+
+
+def slider_marks(start: date, end: date, corpus: Corpus) -> dict[int, str]:
+    """Labels along the day slider: the first of each month, or the ends of a short span."""
+    if (end - start).days <= 45:
+        days = [start, end] if start != end else [start]
+    else:
+        months = pd.date_range(start, end, freq="MS").date
+        days = [start, *(m for m in months if (m - start).days > 12)]
+    return {day_offset(day, corpus): f"{day.day} {day:%b}" for day in days}
+
+
+def controls(corpus: Corpus, query: str | None) -> tuple[str, int]:
+    """The values the speed choice and the day slider take from the URL's query."""
+    state = ViewState.from_query(query, corpus)
+    return state.speed, day_offset(state.day or state.start, corpus)
+
+
+def render(corpus: Corpus, shown: Corpus, state: ViewState) -> tuple:
+    """Everything of the exhibit that follows from the URL, in the order of its outputs."""
+    steps = len(corpus.story)
+    in_story = state.step is not None
+    return (
+        _play_label(state.playing),
+        not state.playing,
+        SPEED_MS[state.speed],
+        day_offset(state.start, corpus),
+        day_offset(state.end, corpus),
+        slider_marks(state.start, state.end, corpus),
+        day_label(shown, state),
+        story_text(corpus, state),
+        "Start the story" if not in_story else "Finish" if state.step == steps else "Next",
+        not in_story or state.step == 1,
+        not in_story,
+        not state.attract,
+    )
+
+
+def day_label(shown: Corpus, state: ViewState) -> list:
+    """The date shown large: the day playback stands on, or the span of the dates shown."""
+    if state.day is None:
+        span = describe_span(state.start, state.end)
+        hint = "Press Play to walk through it day by day"
+        return [html.Span(span, className="play-day"), html.Span(hint, className="play-count")]
+    sent = int((shown.messages[DATE] == pd.Timestamp(state.day)).sum())
+    count = f"{sent} message{'s' if sent != 1 else ''} sent this day" if sent else "No messages"
+    return [
+        html.Span(f"{state.day.day} {state.day:%B %Y}", className="play-day"),
+        html.Span(count, className="play-count"),
+    ]
+
+
+def story_text(corpus: Corpus, state: ViewState) -> list:
+    """The story step's heading, text, archival references and source; or an invitation."""
+    steps = len(corpus.story)
+    if state.step is None:
+        return [
+            html.H2(f"The story in {steps} steps"),
+            html.P(
+                "From Chiang's peace offer of 1 January to Stalin's warning of 26 May. "
+                "Each step sets the charts to its dates and people.",
+                className="story-intro",
+            ),
+        ]
+    row = corpus.story.iloc[state.step - 1]
+    refs = split_list(row[ARCHIVE_REFS])
+    return [
+        html.P(f"Step {state.step} of {steps}", className="story-count"),
+        html.H2(row[TITLE]),
+        html.P(row[TEXT], className="story-body"),
+        html.H3("Archival references"),
+        html.Ul([html.Li(ref) for ref in refs], className="story-refs")
+        if refs
+        else html.P("The sources print no archival reference for this step.", className="muted"),
+        html.P(f"Source: {row[SOURCE]}", className="story-source") if row[SOURCE] else None,
+    ]
+
+
+def _play_label(playing: bool) -> list:
+    icon, word = (PAUSE_ICON, "Pause") if playing else (PLAY_ICON, "Play")
+    return [html.Span(icon, className="icon", **{"aria-hidden": "true"}), html.Span(word)]
