@@ -118,23 +118,22 @@
     }, 100);
   });
 
-  // Playback moves the `day` of the URL several times a second. Those steps replace the
-  // history entry instead of adding one, so Back leaves the playback instead of rewinding it
-  // a day at a time. Any other change of the URL is a new entry, as before.
+  // Playback moves the `day` of the URL several times a second. While it plays, those steps,
+  // and the pause or the stop at the last day, replace the history entry instead of adding
+  // one: a whole playback is one entry, and Back leaves it instead of rewinding it a day at
+  // a time. Any other change of the URL is a new entry, as before.
   var pushState = window.history.pushState.bind(window.history);
-  function onlyTheDayMoved(url) {
+  function onlyPlaybackMoved(url) {
     var next = new URL(url, window.location.href);
     var now = new URL(window.location.href);
-    if (next.pathname !== now.pathname) { return false; }
+    if (next.pathname !== now.pathname || now.searchParams.get("play") !== "on") { return false; }
     var a = next.searchParams;
     var b = now.searchParams;
-    if (a.get("play") !== "on" || b.get("play") !== "on") { return false; }
-    a.delete("day");
-    b.delete("day");
+    ["day", "play"].forEach(function (key) { a.delete(key); b.delete(key); });
     return a.toString() === b.toString();
   }
   window.history.pushState = function (state, title, url) {
-    if (url && onlyTheDayMoved(url)) {
+    if (url && onlyPlaybackMoved(url)) {
       return window.history.replaceState(state, title, url);
     }
     return pushState(state, title, url);

@@ -217,3 +217,37 @@ def test_the_main_page_never_goes_idle(restless):
     kiosk.wait_for_contains_text(f"#{ids.SUMMARY}", "People: Mao Zedong")
     time.sleep(IDLE_SECONDS + 2)
     assert query(kiosk) == {"people": "mao"}
+
+
+def test_a_whole_playback_is_one_step_back_in_history(kiosk):
+    open_kiosk(kiosk, "?day=1949-01-08")
+    kiosk.wait_for_contains_text(f"#{ids.DAY_LABEL}", "8 January 1949")
+    play = kiosk.find_element(f"#{ids.PLAY}")
+    play.click()
+    wait_for_query(kiosk, lambda q: q.get("day", "") >= "1949-01-10")
+    play.click()
+    wait_for_query(kiosk, lambda q: "play" not in q)
+    kiosk.driver.back()
+    wait_for_query(kiosk, lambda q: q == {"day": "1949-01-08"})
+    kiosk.wait_for_contains_text(f"#{ids.DAY_LABEL}", "8 January 1949")
+
+
+def test_a_tap_on_a_mark_opens_its_record(kiosk):
+    open_kiosk(kiosk, "?start=1949-01-28&end=1949-01-28")
+    kiosk.wait_for_contains_text(f"#{ids.SUMMARY}", "1 message, 0 copies, 28 Jan 1949")
+    surface = kiosk.find_element(f"#{ids.TIMELINE} .main-svg")
+    kiosk.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", surface)
+    # Where plotly drew the mark of 28 January (m15), from the middle of the chart.
+    dx, dy = kiosk.driver.execute_script(
+        f"const gd = document.querySelector('#{ids.TIMELINE} .js-plotly-plot');"
+        "const l = gd._fullLayout; const box = gd.getBoundingClientRect();"
+        "for (const t of gd._fullData) { if (!t.customdata) continue;"
+        " const i = t.customdata.findIndex(c => c[0] === 'message' && c[1] === 'm15');"
+        " if (i >= 0) return [l._size.l + l.xaxis.d2p(t.x[i]) - box.width / 2,"
+        "  l._size.t + l.yaxis.d2p(t.y[i]) - box.height / 2]; }"
+    )
+    ActionChains(kiosk.driver).move_to_element(surface).move_by_offset(
+        round(dx), round(dy)
+    ).click().perform()
+    wait_for_query(kiosk, lambda q: q.get("message") == "m15")
+    kiosk.wait_for_contains_text(f"#{ids.DETAILS}", "RGASPİ F. 558 Op. 11 D. 330 L. 126")
