@@ -158,3 +158,18 @@ def test_render_over_http(client):
 def test_bad_url_values_never_give_a_server_error(client, search):
     response = render_request(client, search)
     assert response.status_code == 200
+
+
+def test_sync_flow_link_click_opens_its_message(corpus):
+    # Dash reports Sankey clicks by point number; links 0 and 1 carry each message's copies.
+    search, *_ = sync(corpus, "", ids.FLOW, {"points": [{"pointNumber": 1, "value": 11}]})
+    assert search == "?message=m09"
+
+
+def test_sync_flow_node_click(corpus):
+    # Nodes: the sender (Mao), then the two messages, then the members.
+    click = {"points": [{"pointNumber": 1, "depth": 1, "label": "12 Jan"}]}
+    search, *_ = sync(corpus, "", ids.FLOW, click)
+    assert search == "?message=m07"
+    click = {"points": [{"pointNumber": 0, "depth": 0, "label": "Mao Zedong"}]}
+    assert sync(corpus, "", ids.FLOW, click)[0] == "?people=mao"

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from factory import write_corpus
 
 from dashboard.context import Context
 from dashboard.figures import (
+    event_lanes,
     flow_figure,
     network_figure,
     network_spec,
@@ -174,3 +176,17 @@ def test_figures_are_valid_plotly(view, query):
     context = Context.build(load_corpus())
     figure = context.figure(view, ViewState.from_query(query, context.corpus))
     go.Figure(figure.to_plotly_json())  # raises on any invalid property
+
+
+def test_event_lanes_keep_labels_apart():
+    corpus = load_corpus()
+    lanes = event_lanes(corpus.events)
+    events = corpus.events.set_index("event_id")
+    # Chiang's offer and the Berlin crisis both start on 1 January: two lanes.
+    assert lanes["e01"] != lanes["e02"]
+    # Within a lane, each event starts after the one before has ended, label included.
+    for lane in set(lanes.values()):
+        members = events.loc[[e for e, n in lanes.items() if n == lane]].sort_values("start")
+        for (_, a), (_, b) in zip(members.iterrows(), members.iloc[1:].iterrows(), strict=False):
+            label_end = a["start"] + pd.Timedelta(days=len(a["title"]))
+            assert b["start"] > max(label_end, a["end"] if pd.notna(a["end"]) else a["start"])

@@ -38,7 +38,7 @@ def layout() -> html.Aside:
         className="details panel",
         **{"aria-label": "Records"},
         children=[
-            html.Button("Back to the list", id=ids.DETAILS_CLOSE, className="button", hidden=True),
+            html.Button("Close the record", id=ids.DETAILS_CLOSE, className="button", hidden=True),
             html.Div(id=ids.DETAILS, **{"aria-live": "polite"}),
         ],
     )

@@ -144,3 +144,32 @@ def test_a_bad_url_value_shows_a_message(page):
     page.wait_for_contains_text(f"#{ids.WARNINGS}", "Zhukov")
     assert "1949-13-01" in page.find_element(f"#{ids.WARNINGS}").text
     wait_for_summary(page, WHOLE)
+
+
+def test_clicking_a_flow_link_opens_its_record(page):
+    link = page.find_element(f"#{ids.FLOW} path.sankey-link")
+    page.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
+    ActionChains(page.driver).move_to_element(link).click().perform()
+    page.wait_for_contains_text(f"#{ids.DETAILS}", "Archival reference")
+    assert "message=m0" in page.driver.current_url
+    assert "Copies" in page.find_element(f"#{ids.DETAILS}").text
+
+
+def test_brushing_the_timeline_sets_the_dates(page):
+    left, right, top = figure_value(
+        page,
+        ids.TIMELINE,
+        "[gd._fullLayout.xaxis.d2p('1949-01-09 15:00') + gd._fullLayout._size.l,"
+        " gd._fullLayout.xaxis.d2p('1949-01-20 09:00') + gd._fullLayout._size.l,"
+        " gd._fullLayout._size.t + 30]",
+    )
+    surface = page.find_element(f"#{ids.TIMELINE} .main-svg")
+    page.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", surface)
+    width, height = surface.size["width"], surface.size["height"]
+    ActionChains(page.driver).move_to_element(surface).move_by_offset(
+        round(left - width / 2), round(top - height / 2)
+    ).click_and_hold().move_by_offset(round((right - left) / 2), 40).move_by_offset(
+        round((right - left) / 2), 40
+    ).release().perform()
+    page.wait_for_contains_text(f"#{ids.SUMMARY}", "10 - 20 Jan 1949", timeout=10)
+    assert "start=1949-01-10&end=1949-01-20" in page.driver.current_url
