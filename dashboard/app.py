@@ -65,9 +65,7 @@ def chart_panel(
     )
 
 
-def build_layout(
-    context: Context, idle_seconds: float = exhibit.DEFAULT_IDLE_SECONDS
-) -> html.Div:
+def build_layout(context: Context, idle_seconds: float = exhibit.DEFAULT_IDLE_SECONDS) -> html.Div:
     corpus = context.corpus
     first, last = (day.date() for day in corpus.period)
     return html.Div(
@@ -241,13 +239,7 @@ def register_callbacks(app: Dash, context: Context) -> None:
     )
     def render(search, pathname):
         """Everything the user sees, from the URL alone."""
-        state = ViewState.from_query(search, corpus)
-        shown = context.shown(state)
-        return (
-            *render_page(context, search, pathname),
-            *describe.render(corpus, shown, state),
-            *exhibit.render(corpus, shown, state),
-        )
+        return render_page(context, search, pathname)
 
 
 def sync(corpus: Corpus, search: str | None, trigger: str | dict | None, value: object) -> tuple:
@@ -271,7 +263,8 @@ def sync(corpus: Corpus, search: str | None, trigger: str | dict | None, value: 
 
 
 def render_page(context: Context, search: str | None, pathname: str | None) -> tuple:
-    """Figures, summary, records, warnings and page class for a URL."""
+    """Every output of the render callback for a URL, in its order: the figures, summary,
+    records, warnings and page class, then the charts' text alternatives, then the exhibit."""
     state = ViewState.from_query(search, context.corpus)
     page, page_warnings = page_for(pathname)
     shown = context.shown(state)
@@ -285,6 +278,8 @@ def render_page(context: Context, search: str | None, pathname: str | None) -> t
         not state.message,
         [html.P(text) for text in (*page_warnings, *state.warnings)],
         page.class_for(state.look),
+        *describe.render(context.corpus, shown, state),
+        *exhibit.render(context.corpus, shown, state),
     )
 
 

@@ -21,6 +21,7 @@ class Context:
 
     corpus: Corpus
     positions: dict[str, dict[str, tuple[float, float]]]
+    event_lanes: dict[str, int]
 
     @classmethod
     def build(cls, corpus: Corpus) -> Context:
@@ -34,6 +35,7 @@ class Context:
                 "default": layout_positions(corpus, labels, font_px=LABEL_FONT_PX),
                 "presentation": layout_positions(corpus, labels, font_px=PRESENTATION_FONT_PX),
             },
+            event_lanes=figures.event_lanes(corpus.events),
         )
 
     def shown(self, state: ViewState) -> Corpus:
@@ -43,17 +45,27 @@ class Context:
         """One view's figure for a state, as the plain dict the page sends."""
         shown = self.shown(state) if shown is None else shown
         # Playback: the network and the flow grow to the day, whose own messages light up.
-        until, lit, last = shown, None, state.end
-        if state.day is not None:
-            until, lit, last = shown.until(state.day), shown.sent_on(state.day), state.day
+        until, lit = shown.played(state.day)
+        last = state.day or state.end
         if view == "network":
             spec = figures.network_spec(
-                self.corpus, until, self.positions[state.look], state.codenames, lit
+                self.corpus,
+                until,
+                self.positions[state.look],
+                state.codenames,
+                lit,
+                figures.no_messages_text(state.start, last),
             )
         elif view == "timeline":
             undated = self.corpus.filter(people=state.people or None, kinds=state.kinds or None)
             spec = figures.timeline_spec(
-                self.corpus, undated, state.start, state.end, state.codenames, state.day
+                self.corpus,
+                undated,
+                state.start,
+                state.end,
+                state.codenames,
+                state.day,
+                self.event_lanes,
             )
         elif view == "flow":
             spec = figures.flow_spec(self.corpus, until, state.start, last, state.codenames, lit)

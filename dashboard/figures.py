@@ -64,6 +64,8 @@ INK = "#1a1a1a"
 MUTED = "#767676"
 FONT = "Inter, 'Source Sans 3', 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 CONTEXT_ROW = "Context"
+SHORT_RANGE_DAYS = 14
+DAY_MS = 86_400_000
 # Context events stack in lanes this far apart (in rows) above the senders' rows.
 LANE_SPACING = 0.5
 # Days a character of an event's label covers on the whole-period axis, to keep labels apart.
@@ -139,6 +141,9 @@ def empty_spec(message: str) -> dict:
 
 
 def no_messages_text(start: date, end: date, what: str = "messages") -> str:
+    """'No messages between 1 and 31 Mar 1949', or 'No messages on 14 Jan 1949'."""
+    if start == end:
+        return f"No {what} on {describe_span(start, end)}"
     return f"No {what} between {describe_span(start, end).replace(' - ', ' and ', 1)}"
 
 
@@ -158,6 +163,7 @@ def network_spec(
     positions: dict[str, tuple[float, float]],
     codenames: bool = False,
     lit: frozenset[str] | None = None,
+    empty_text: str = "No messages match the filter",
 ) -> dict:
     """Everyone in the whole corpus at fixed positions; the shown messages as directed edges.
 
@@ -255,10 +261,11 @@ def network_spec(
             )
         )
     if shown.messages.empty:
+        # Centred between the nodes on the circle, where no label stands.
         figure.add_annotation(
-            text="No messages match the filter",
+            text=escape(empty_text),
             x=0.5,
-            y=1.0,
+            y=0.5,
             xref="paper",
             yref="paper",
             showarrow=False,
@@ -388,6 +395,7 @@ def timeline_spec(
     end: date,
     codenames: bool = False,
     day: date | None = None,
+    lanes: dict[str, int] | None = None,
 ) -> dict:
     """Every day of the period on one axis; each message a mark on its day, in its sender's row.
 
@@ -397,7 +405,7 @@ def timeline_spec(
     """
     first, last = whole.period
     rows = sender_rows(whole)
-    lanes = event_lanes(whole.events)
+    lanes = event_lanes(whole.events) if lanes is None else lanes
     context_height = LANE_SPACING * max(lanes.values(), default=0)
     row_of = {p: context_height + 1 + i for i, p in enumerate(rows)}
     labels = [escape(whole.label(p, codenames)) for p in rows]
@@ -435,12 +443,16 @@ def timeline_spec(
                 "gridcolor": "#f2f2f2",
                 "zeroline": False,
             },
-            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+            # At the left, clear of the chart's toolbar on the right.
+            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left"},
             margin={"l": 10, "r": 20, "t": 36, "b": 10},
             dragmode="zoom",
             hovermode="closest",
         )
     )
+    if (end - start).days < SHORT_RANGE_DAYS:
+        # Left to itself plotly ticks every few hours and repeats each day's label.
+        figure.layout["xaxis"]["dtick"] = DAY_MS
     _add_events(figure, shown.events, lanes)
     records = messages.to_dict("records")
     # Several messages from one sender on one day sit side by side in the row.
@@ -674,7 +686,8 @@ def flow_spec(
     members = sorted(set(table[MEMBER]), key=lambda m: (-totals[m], m))
 
     def member_label(member: str) -> str:
-        label = whole.label(member, codenames)
+        # The copy lists name the members, never by codename: the toggle leaves them alone.
+        label = whole.label(member)
         return label if people[member][POLITBURO] else f"{label} (not in Politburo)"
 
     labels = (

@@ -243,6 +243,16 @@ class Corpus:
         copies = self.copies[self.copies[MESSAGE_ID].isin(messages[MESSAGE_ID])]
         return replace(self, messages=messages, copies=copies)
 
+    def played(self, day: date | None) -> tuple[Corpus, frozenset[str] | None]:
+        """What playback draws on `day`: the messages sent by then, and the ids that light up.
+
+        With no day (no playback) the corpus is drawn whole and nothing is lit: None, not an
+        empty set, which means a playback day without messages.
+        """
+        if day is None:
+            return self, None
+        return self.until(day), self.sent_on(day)
+
     def sent_on(self, day: pd.Timestamp | date) -> frozenset[str]:
         """The ids of the messages dated `day`: the ones playback lights up."""
         return frozenset(self.messages[self.messages[DATE] == pd.Timestamp(day)][MESSAGE_ID])
@@ -288,12 +298,18 @@ class Corpus:
 
     def copy_counts(self) -> pd.DataFrame:
         """Distribution copies per (message, member), with the message's sender and date."""
-        merged = self.copies.merge(
-            self.messages[[MESSAGE_ID, SENDER, DATE]], on=MESSAGE_ID, how="inner"
-        )
-        return merged[[MESSAGE_ID, SENDER, DATE, MEMBER, COPIES]].sort_values(
-            [DATE, MESSAGE_ID, MEMBER], ignore_index=True
-        )
+        # A dict join: on tables this small it is several times faster than DataFrame.merge.
+        messages = self.messages_by_id
+        rows = [
+            (message, messages[message][SENDER], messages[message][DATE], member, count)
+            for message, member, count in zip(
+                self.copies[MESSAGE_ID], self.copies[MEMBER], self.copies[COPIES], strict=True
+            )
+            if message in messages
+        ]
+        table = pd.DataFrame(rows, columns=[MESSAGE_ID, SENDER, DATE, MEMBER, COPIES])
+        table[COPIES] = table[COPIES].astype("int64")
+        return table.sort_values([DATE, MESSAGE_ID, MEMBER], ignore_index=True)
 
     def copies_per_member(self) -> pd.DataFrame:
         """Total copies each member received, largest first."""

@@ -81,7 +81,7 @@ def test_sync_record_link_opens_record(corpus):
 def test_render_summary_and_records(context):
     _network, _timeline, _flow, summary, records, close_hidden, warnings, page = render_page(
         context, "?start=1949-01-10&end=1949-01-15&message=m07", "/"
-    )
+    )[:8]
     assert summary.startswith("10 messages, 22 copies, 10 - 15 Jan 1949")
     text = json.dumps(records, default=lambda c: c.to_plotly_json(), ensure_ascii=False)
     assert "RGASPI – F. 558. Op. 11 D. 330 L. 100-103" in text
@@ -92,7 +92,7 @@ def test_render_summary_and_records(context):
 def test_render_bad_url_warns_and_falls_back(context):
     *_, summary, _records, _hidden, warnings, _page = render_page(
         context, "?start=1949-99-01&people=Zhukov", "/"
-    )
+    )[:8]
     assert summary.startswith("21 messages")
     texts = " ".join(w.children for w in warnings)
     assert "1949-99-01" in texts and "Zhukov" in texts
@@ -173,3 +173,11 @@ def test_sync_flow_node_click(corpus):
     assert search == "?message=m07"
     click = {"points": [{"pointNumber": 0, "depth": 0, "label": "Mao Zedong"}]}
     assert sync(corpus, "", ids.FLOW, click)[0] == "?people=mao"
+
+
+def test_sync_flow_click_during_playback_uses_the_flow_drawn(corpus):
+    # On 12 January only Mao's first telegram has been sent: its copies are all the flow has,
+    # so link 1 runs from m07 to a member (in the whole flow it would be Mao -> m09).
+    link = {"points": [{"pointNumber": 1, "value": 2}]}
+    assert "message=m07" in sync(corpus, "?day=1949-01-12", ids.FLOW, link)[0]
+    assert "message=m09" in sync(corpus, "", ids.FLOW, link)[0]

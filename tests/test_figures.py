@@ -16,6 +16,7 @@ from dashboard.figures import (
     flow_figure,
     network_figure,
     network_spec,
+    no_messages_text,
     node_size,
     presentation_look,
     timeline_figure,
@@ -190,3 +191,26 @@ def test_event_lanes_keep_labels_apart():
         for (_, a), (_, b) in zip(members.iterrows(), members.iloc[1:].iterrows(), strict=False):
             label_end = a["start"] + pd.Timedelta(days=len(a["title"]))
             assert b["start"] > max(label_end, a["end"] if pd.notna(a["end"]) else a["start"])
+
+
+def test_empty_texts_name_the_dates():
+    assert no_messages_text(date(1949, 1, 14), date(1949, 1, 14)) == "No messages on 14 Jan 1949"
+    context = Context.build(load_corpus())
+    state = ViewState.from_query("?start=1949-03-01&end=1949-03-31", context.corpus)
+    network = context.spec("network", state)
+    assert network["layout"]["annotations"][-1]["text"] == "No messages between 1 and 31 Mar 1949"
+
+
+def test_short_ranges_tick_once_a_day(context):
+    spec = context.spec(
+        "timeline", ViewState.from_query("?start=1949-01-10&end=1949-01-15", context.corpus)
+    )
+    assert spec["layout"]["xaxis"]["dtick"] == 86_400_000
+    whole = context.spec("timeline", ViewState.default(context.corpus))
+    assert "dtick" not in whole["layout"]["xaxis"]
+
+
+def test_copy_lists_keep_real_names_when_codenames_are_shown(context):
+    corpus = context.corpus
+    labels = list(flow_figure(corpus, corpus, *JAN, codenames=True).data[0].node.label)
+    assert "Iosif Stalin" in labels and "Filippov" not in labels

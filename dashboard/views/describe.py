@@ -51,9 +51,8 @@ Played = tuple[Corpus, frozenset[str]]
 
 def played(shown: Corpus, day: date | None) -> Played:
     """What playback shows on `day`: the messages sent by then, and the ids sent that day."""
-    if day is None:
-        return shown, frozenset()
-    return shown.until(day), shown.sent_on(day)
+    until, lit = shown.played(day)
+    return until, lit or frozenset()
 
 
 def network(

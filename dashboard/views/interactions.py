@@ -92,10 +92,9 @@ def _flow_click(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     point = points[0] if points else {}
     number = point.get("pointNumber")
     if "customdata" not in point and isinstance(number, int):
-        shown = state.filter(corpus)
         # During playback the flow draws only the copies sent by the day.
-        shown = shown.until(state.day) if state.day is not None else shown
-        nodes, links = flow_click_targets(corpus, shown)
+        drawn, _lit = state.filter(corpus).played(state.day)
+        nodes, links = flow_click_targets(corpus, drawn)
         targets = nodes if "depth" in point else links
         if number < len(targets):
             value = {"points": [{"customdata": targets[number]}]}
