@@ -12,6 +12,8 @@ from dashboard.model import PERSON_ID, Corpus
 from dashboard.state import ViewState
 
 PRESENTATION_FONT_PX = 22
+# Projectors and the kiosk are wide and short: the network there is about this size.
+PRESENTATION_SIZE_PX = (1150, 420)
 VIEWS = ("network", "timeline", "flow")
 
 
@@ -33,7 +35,13 @@ class Context:
             corpus=corpus,
             positions={
                 "default": layout_positions(corpus, labels, font_px=LABEL_FONT_PX),
-                "presentation": layout_positions(corpus, labels, font_px=PRESENTATION_FONT_PX),
+                "presentation": layout_positions(
+                    corpus,
+                    labels,
+                    width_px=PRESENTATION_SIZE_PX[0],
+                    height_px=PRESENTATION_SIZE_PX[1],
+                    font_px=PRESENTATION_FONT_PX,
+                ),
             },
             event_lanes=figures.event_lanes(corpus.events),
         )

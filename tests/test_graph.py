@@ -75,3 +75,17 @@ def test_overlap_check_detects_overlap():
     positions = {"a": (0.5, 0.5), "b": (0.52, 0.5)}
     boxes = {"a": (0.05, 0.05), "b": (0.05, 0.05)}
     assert boxes_overlap(positions, boxes) == [("a", "b")]
+
+
+def test_presentation_labels_never_overlap_at_their_size():
+    from dashboard.context import PRESENTATION_FONT_PX, PRESENTATION_SIZE_PX, Context
+
+    context = Context.build(load_corpus())
+    labels = all_labels(context.corpus)
+    positions = context.positions["presentation"]
+    width, height = PRESENTATION_SIZE_PX
+    boxes = {
+        n: label_box(max(labels[n], key=len), width, height, PRESENTATION_FONT_PX)
+        for n in positions
+    }
+    assert boxes_overlap(positions, boxes) == []

@@ -158,7 +158,17 @@ def kiosk_spec(context: Context, view: str, state: ViewState, shown: Corpus | No
         xaxis = spec["layout"]["xaxis"]
         xaxis = {**xaxis, "rangeslider": {"visible": False}, "automargin": True}
         spec["layout"] = {**spec["layout"], "xaxis": xaxis}
+        # The strip is too low for the context lanes' labels: the events keep their marks.
+        spec["data"] = [
+            {**trace, "mode": "lines+markers"} if _is_event(trace) else trace
+            for trace in spec["data"]
+        ]
     return spec
+
+
+def _is_event(trace: dict) -> bool:
+    customdata = trace.get("customdata") or [[None]]
+    return customdata[0][0] == "event"
 
 
 def open_kiosk_at_root(server: Flask) -> None:
