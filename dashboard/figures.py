@@ -30,8 +30,10 @@ from dashboard.model import (
     KIND,
     MEMBER,
     MESSAGE_ID,
+    NAME,
     POLITBURO,
     RECIPIENT,
+    ROLE,
     SENDER,
     SIDE,
     START,
@@ -145,13 +147,6 @@ def no_messages_text(start: date, end: date, what: str = "messages") -> str:
     if start == end:
         return f"No {what} on {describe_span(start, end)}"
     return f"No {what} between {describe_span(start, end).replace(' - ', ' and ', 1)}"
-
-
-def _hover_people(corpus: Corpus, row: Mapping, codenames: bool) -> str:
-    route = f"{escape(corpus.label(row[SENDER], codenames))} → "
-    if row[VIA]:
-        route += f"{escape(corpus.label(row[VIA], codenames))} → "
-    return route + escape(corpus.label(row[RECIPIENT], codenames))
 
 
 # --- network -----------------------------------------------------------------------------
@@ -300,7 +295,7 @@ def _person_hover(corpus: Corpus, person: str, count: int, codenames: bool) -> s
     other = corpus.label(person, not codenames)
     if other != names[0]:
         names.append(f"({other})")
-    lines = [f"<b>{escape(' '.join(names))}</b>", escape(row["role"] or row[SIDE])]
+    lines = [f"<b>{escape(' '.join(names))}</b>", escape(row[ROLE] or row[SIDE])]
     lines.append(f"{count} message{'s' if count != 1 else ''} in this view")
     return "<br>".join(lines)
 
@@ -385,7 +380,7 @@ def sender_rows(corpus: Corpus) -> list[str]:
     """Timeline rows, one per sender in the whole corpus, grouped by side."""
     people = corpus.people_by_id
     senders = sorted(set(corpus.messages[SENDER]))
-    return sorted(senders, key=lambda p: (people[p][SIDE], people[p]["name"]))
+    return sorted(senders, key=lambda p: (people[p][SIDE], people[p][NAME]))
 
 
 def timeline_spec(
@@ -554,7 +549,7 @@ def _message_hover(corpus: Corpus, row: Mapping, codenames: bool) -> str:
     lines = [
         f"<b>{escape(row[TITLE] or row[MESSAGE_ID])}</b>",
         when,
-        _hover_people(corpus, row, codenames),
+        escape(corpus.route(row, codenames)),
     ]
     if row[KIND]:
         lines.append(escape(row[KIND]))

@@ -271,6 +271,14 @@ class Corpus:
             return row[CODENAME]
         return row[NAME]
 
+    def route(self, message: Mapping, codenames: bool = False) -> str:
+        """'Iosif Stalin → via Terebin → Mao Zedong': who a message went from and to."""
+        hops = [self.label(message[SENDER], codenames)]
+        if message[VIA]:
+            hops.append(f"via {self.label(message[VIA], codenames)}")
+        hops.append(self.label(message[RECIPIENT], codenames))
+        return " → ".join(hops)
+
     @property
     def people_by_id(self) -> dict[str, dict]:
         return _records_by(self.people, PERSON_ID)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -142,7 +141,7 @@ def timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlternative:
                 CERTAINTY_LABEL[row[DATE_CERTAINTY]],
                 row[KIND] or "message",
                 row[TITLE] or row[MESSAGE_ID],
-                _route(row, name),
+                whole.route(row, state.codenames),
             ),
         )
         for row in messages.to_dict("records")
@@ -263,11 +262,6 @@ def as_html(alternative: TextAlternative, chart_name: str) -> list:
             ],
         ),
     ]
-
-
-def _route(row: Mapping, name: Callable[[str], str]) -> str:
-    hops = [name(row[SENDER]), *([f"via {name(row[VIA])}"] if row[VIA] else [])]
-    return " → ".join([*hops, name(row[RECIPIENT])])
 
 
 def _lit_sentence(whole: Corpus, until: Corpus, lit: frozenset[str], state: ViewState) -> str:

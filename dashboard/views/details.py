@@ -20,12 +20,9 @@ from dashboard.model import (
     MEMBER,
     MESSAGE_ID,
     POLITBURO,
-    RECIPIENT,
-    SENDER,
     SOURCE,
     SUMMARY,
     TITLE,
-    VIA,
     Corpus,
 )
 from dashboard.state import ViewState
@@ -69,7 +66,7 @@ def message_list(shown: Corpus, state: ViewState) -> list:
                 children=[
                     html.Span(_date_text(row), className="record-date"),
                     html.Span(row[TITLE] or row[MESSAGE_ID], className="record-title"),
-                    html.Span(_route(shown, row, state.codenames), className="record-route"),
+                    html.Span(shown.route(row, state.codenames), className="record-route"),
                 ],
             )
         )
@@ -87,7 +84,7 @@ def record(corpus: Corpus, row: pd.Series, codenames: bool) -> html.Article:
     people = corpus.people_by_id
     facts = [
         ("Date", _date_text(row) + (f" — {row[DATE_NOTE]}" if row[DATE_NOTE] else "")),
-        ("From → to", _route(corpus, row, codenames)),
+        ("From → to", corpus.route(row, codenames)),
         ("Name used", row[CODENAME]),
         ("Kind", row[KIND]),
         ("Summary", row[SUMMARY]),
@@ -126,14 +123,6 @@ def _date_text(row: pd.Series) -> str:
     if row[DATE_CERTAINTY] != "exact":
         text += f" ({CERTAINTY_LABEL[row[DATE_CERTAINTY]]})"
     return text
-
-
-def _route(corpus: Corpus, row: pd.Series, codenames: bool) -> str:
-    names = [corpus.label(row[SENDER], codenames)]
-    if row[VIA]:
-        names.append(f"via {corpus.label(row[VIA], codenames)}")
-    names.append(corpus.label(row[RECIPIENT], codenames))
-    return " → ".join(names)
 
 
 def _answers(corpus: Corpus, message_id: str) -> str:
