@@ -99,6 +99,19 @@ class _Spec:
     def add_annotation(self, annotation: dict | None = None, **properties: object) -> None:
         self.layout.setdefault("annotations", []).append({**(annotation or {}), **properties})
 
+    def say(self, text: str, y: float = 0.5) -> None:
+        """Words across the middle of the chart: why it has nothing (or little) to show."""
+        self.add_annotation(
+            text=escape(text),
+            x=0.5,
+            y=y,
+            xref="paper",
+            yref="paper",
+            showarrow=False,
+            font={"size": 18, "color": "#444"},
+            bgcolor="rgba(255,255,255,0.9)",
+        )
+
     def add_shape(self, **properties: object) -> None:
         self.layout.setdefault("shapes", []).append(properties)
 
@@ -130,15 +143,7 @@ def _base_layout(**overrides: object) -> dict:
 def empty_spec(message: str) -> dict:
     """A figure that says, in words, why there is nothing to draw."""
     figure = _Spec(_base_layout(xaxis={"visible": False}, yaxis={"visible": False}))
-    figure.add_annotation(
-        text=escape(message),
-        x=0.5,
-        y=0.5,
-        xref="paper",
-        yref="paper",
-        showarrow=False,
-        font={"size": 18, "color": "#444"},
-    )
+    figure.say(message)
     return figure.spec()
 
 
@@ -257,16 +262,7 @@ def network_spec(
         )
     if shown.messages.empty:
         # Centred between the nodes on the circle, where no label stands.
-        figure.add_annotation(
-            text=escape(empty_text),
-            x=0.5,
-            y=0.5,
-            xref="paper",
-            yref="paper",
-            showarrow=False,
-            font={"size": 16, "color": "#444"},
-            bgcolor="rgba(255,255,255,0.9)",
-        )
+        figure.say(empty_text)
     return figure.spec()
 
 
@@ -483,16 +479,7 @@ def timeline_spec(
             figure, day, [row for row in records if row[DATE].date() == day], row_of, same_day
         )
     if not any(start <= row[DATE].date() <= end for row in records):
-        figure.add_annotation(
-            text=escape(no_messages_text(start, end)),
-            x=0.5,
-            y=0.55,
-            xref="paper",
-            yref="paper",
-            showarrow=False,
-            font={"size": 18, "color": "#444"},
-            bgcolor="rgba(255,255,255,0.9)",
-        )
+        figure.say(no_messages_text(start, end), y=0.55)
     return figure.spec()
 
 
