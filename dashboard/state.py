@@ -23,7 +23,7 @@ PARAMETERS: dict[str, str] = {
     "day": "the day playback stands on, YYYY-MM-DD: its messages light up in every view",
     "play": "`on` while playback walks day by day through the dates shown",
     "speed": "playback speed: `slow`, `normal` (the default) or `fast`",
-    "step": "number of the guided story step shown (1, 2...); it sets the dates and people",
+    "step": "guided story step shown (1, 2...); its buttons also write the step's dates and people",
     "attract": "`on` while the kiosk's idle loop plays, until a visitor touches the screen",
 }
 DEFAULT_LOOK = "default"
