@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -335,7 +336,10 @@ class Corpus:
         )
 
 
-_RECORDS_CACHE: dict[tuple[int, str], tuple[pd.DataFrame, dict[str, dict]]] = {}
+_RECORDS_CACHE: OrderedDict[tuple[int, str], tuple[pd.DataFrame, dict[str, dict]]] = OrderedDict()
+# Every filter makes new frames; keeping the indexes of the last few is enough for one
+# request, and bounds what a long-running server holds.
+_RECORDS_CACHE_SIZE = 64
 
 
 def _records_by(frame: pd.DataFrame, key: str) -> dict[str, dict]:
@@ -347,6 +351,10 @@ def _records_by(frame: pd.DataFrame, key: str) -> dict[str, dict]:
     if cached is None or cached[0] is not frame:
         cached = (frame, {row[key]: row for row in frame.to_dict("records")})
         _RECORDS_CACHE[(id(frame), key)] = cached
+        while len(_RECORDS_CACHE) > _RECORDS_CACHE_SIZE:
+            _RECORDS_CACHE.popitem(last=False)
+    else:
+        _RECORDS_CACHE.move_to_end((id(frame), key))
     return cached[1]
 
 

@@ -367,3 +367,12 @@ def test_problems_of_every_kind_come_in_one_error(tmp_path):
         ("messages.csv", 3, "date"),
         ("people.csv", 3, "aliases"),
     }
+
+
+def test_row_indexes_do_not_pile_up(corpus):
+    from dashboard import model
+
+    for day in pd.date_range("1949-01-01", "1949-03-31"):  # more filters than the cache holds
+        corpus.filter(end=day).copy_counts()
+    assert len(model._RECORDS_CACHE) <= model._RECORDS_CACHE_SIZE
+    assert corpus.messages_by_id["a"]["title"] == "First"
