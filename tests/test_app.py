@@ -152,12 +152,25 @@ def test_render_over_http(client):
 
 
 @pytest.mark.parametrize(
-    "search",
-    ["?start=not-a-date", "?end=1949-02-31", "?people=%3Cscript%3E", "?message=..%2F", "?kind="],
+    ("search", "named"),
+    [
+        ("?start=not-a-date", "'not-a-date'"),
+        ("?end=1949-02-31", "'1949-02-31' is not a day in the calendar"),
+        ("?people=%3Cscript%3E", "'<script>'"),
+        ("?message=..%2F", "'../'"),
+        ("?kind=", None),
+    ],
 )
-def test_bad_url_values_never_give_a_server_error(client, search):
+def test_bad_url_values_warn_and_never_give_a_server_error(client, search, named):
     response = render_request(client, search)
     assert response.status_code == 200
+    body = response.get_json()["response"]
+    warnings = " ".join(p["props"]["children"] for p in body[ids.WARNINGS]["children"])
+    if named is None:
+        assert warnings == ""
+    else:
+        assert named in warnings
+    assert body[ids.SUMMARY]["children"].startswith("21 messages")  # the default view
 
 
 def test_sync_flow_link_click_opens_its_message(corpus):
