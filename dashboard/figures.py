@@ -327,8 +327,9 @@ def _edge_trace(
         line={"width": width, "color": colour, "dash": "dash" if edge[RELAYED] else "solid"},
         opacity=0.85,
         customdata=[["edge", ",".join(ids)]] * len(xs),
-        hovertext=[hover] * len(xs),
-        hovertemplate="%{hovertext}<extra></extra>",
+        # One template for the whole edge, not a copy of the text on each of its points;
+        # '%{' would start a template field, so data text must not contain it.
+        hovertemplate=hover.replace("%{", "% {") + "<extra></extra>",
         showlegend=False,
         name=f"{source}→{target}",
     )
@@ -357,7 +358,7 @@ def _arrowhead(trace: dict) -> dict:
 
 
 def _curve(
-    x0: float, y0: float, x1: float, y1: float, bend: float, steps: int = 24
+    x0: float, y0: float, x1: float, y1: float, bend: float, steps: int = 14
 ) -> tuple[list[float], list[float]]:
     """Points on a quadratic Bezier from (x0, y0) to (x1, y1), bowed to the right."""
     mx, my = (x0 + x1) / 2, (y0 + y1) / 2
