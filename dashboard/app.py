@@ -205,9 +205,7 @@ def register_callbacks(app: Dash, context: Context) -> None:
         """The one owner of the URL: every control and click becomes a new query string."""
         trigger, value = _trigger()
         value = (start, end) if trigger == ids.DATES else value
-        result = sync(corpus, search, trigger, value)
-        query = search if result[0] is no_update else result[0]
-        return (*result, *exhibit.controls(corpus, query))
+        return sync_outputs(corpus, search, trigger, value)
 
     @app.callback(
         Output(ids.NETWORK, "figure"),
@@ -240,6 +238,15 @@ def register_callbacks(app: Dash, context: Context) -> None:
     def render(search, pathname):
         """Everything the user sees, from the URL alone."""
         return render_page(context, search, pathname)
+
+
+def sync_outputs(
+    corpus: Corpus, search: str | None, trigger: str | dict | None, value: object
+) -> tuple:
+    """Every output of the URL-owning callback: the URL and filter controls, then the exhibit's."""
+    result = sync(corpus, search, trigger, value)
+    query = search if result[0] is no_update else result[0]
+    return (*result, *exhibit.controls(corpus, query))
 
 
 def sync(corpus: Corpus, search: str | None, trigger: str | dict | None, value: object) -> tuple:

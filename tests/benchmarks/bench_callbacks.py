@@ -16,17 +16,20 @@ from collections.abc import Callable
 import plotly.io
 
 from dashboard import ids
-from dashboard.app import render_page, sync
+from dashboard.app import render_page, sync_outputs
 from dashboard.context import Context
 from dashboard.model import load_corpus
 
 URLS = {
-    "whole period": "",
-    "10-15 January": "?start=1949-01-10&end=1949-01-15",
-    "one person": "?people=mikoyan",
-    "open records": "?start=1949-01-10&end=1949-01-15&message=m07,m09",
-    "empty March": "?start=1949-03-01&end=1949-03-31",
-    "presentation look": "?look=presentation&names=codename",
+    "whole period": ("/", ""),
+    "10-15 January": ("/", "?start=1949-01-10&end=1949-01-15"),
+    "one person": ("/", "?people=mikoyan"),
+    "open records": ("/", "?start=1949-01-10&end=1949-01-15&message=m07,m09"),
+    "empty March": ("/", "?start=1949-03-01&end=1949-03-31"),
+    "presentation look": ("/", "?look=presentation&names=codename"),
+    "playback tick": ("/", "?day=1949-01-14&play=on"),
+    "kiosk story step": ("/kiosk", "?start=1949-01-10&end=1949-01-15&step=2"),
+    "embedded network": ("/embed/network", "?start=1949-01-10&end=1949-01-15"),
 }
 
 
@@ -58,9 +61,9 @@ def main() -> None:
     startup_ms = (time.perf_counter() - began) * 1000
     corpus = context.corpus
     report: dict[str, object] = {"startup_ms": round(startup_ms, 1), "render": {}, "sync_url": {}}
-    for name, search in URLS.items():
+    for name, (path, search) in URLS.items():
         report["render"][name] = measure(
-            lambda s=search: serialised(render_page(context, s, "/")), runs
+            lambda p=path, s=search: serialised(render_page(context, s, p)), runs
         )
     clicks = {
         "date picker": (ids.DATES, ("1949-01-10", "1949-01-15")),
@@ -71,7 +74,9 @@ def main() -> None:
         ),
     }
     for name, (trigger, value) in clicks.items():
-        report["sync_url"][name] = measure(lambda t=trigger, v=value: sync(corpus, "", t, v), runs)
+        report["sync_url"][name] = measure(
+            lambda t=trigger, v=value: sync_outputs(corpus, "", t, v), runs
+        )
     print(json.dumps(report, indent=2))
 
 
