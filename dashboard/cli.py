@@ -240,7 +240,11 @@ def run_export(args: argparse.Namespace) -> int:
         check_request(args.what, fmt)
         state = ViewState.from_query(export_query(args), corpus)
         if state.warnings:
-            raise ExportError(" ".join(state.warnings))
+            # The page would fall back to defaults; a file must be exactly what was asked.
+            raise ExportError(
+                "nothing was written: the page would show this view with a fallback, but "
+                "an export must match what was asked.\n" + "\n".join(state.warnings)
+            )
         size = None
         if fmt in IMAGE_FORMATS:
             size = image_size(args.what, args.width, args.height, args.scale, fmt)
