@@ -6,6 +6,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
@@ -34,6 +35,13 @@ def restless(dash_duo):
 def open_kiosk(duo, query: str = "") -> None:
     duo.driver.get(f"{duo.server_url}/kiosk{query}")
     duo.wait_for_element(f".page-kiosk #{ids.NETWORK} .main-svg", timeout=15)
+    wait_until_drawn(duo)
+
+
+def wait_until_drawn(duo) -> None:
+    """An empty chart is drawn before any callback answers; the summary comes from the app,
+    so once it is there the page's callbacks are wired and a tap will be heard."""
+    duo.wait_for_contains_text(f"#{ids.SUMMARY}", "message", timeout=20)
 
 
 def open_kiosk_touching(duo, query: str = "") -> None:
@@ -42,13 +50,31 @@ def open_kiosk_touching(duo, query: str = "") -> None:
     duo.driver.get(f"{duo.server_url}/kiosk{query}")
     for _ in range(30):
         touch(duo)
-        if duo.driver.find_elements("css selector", f".page-kiosk #{ids.NETWORK} .main-svg"):
+        if duo.driver.find_elements("css selector", f"#{ids.SUMMARY}") and "message" in (
+            duo.find_element(f"#{ids.SUMMARY}").text
+        ):
             return
         time.sleep(0.5)
 
 
 def touch(duo) -> None:
     ActionChains(duo.driver).move_to_element(duo.find_element("h1")).click().perform()
+
+
+def press_play(duo) -> None:
+    """Tap Play, as a visitor would, once more if the first tap brought no playback.
+
+    On a loaded machine the first tap can land while the page is still settling its first
+    answers; a visitor would simply tap again.
+    """
+    for _ in range(2):
+        duo.find_element(f"#{ids.PLAY}").click()
+        try:
+            wait_for_query(duo, lambda q: "play" in q or "day" in q, timeout=5)
+            return
+        except TimeoutException:
+            continue
+    raise AssertionError("two taps on Play started no playback")
 
 
 def query(duo) -> dict[str, str]:
@@ -121,8 +147,10 @@ def test_the_days_messages_light_up(kiosk):
 
 def test_playback_stops_at_the_last_day(kiosk):
     open_kiosk(kiosk, "?start=1949-01-10&end=1949-01-12&speed=fast")
-    kiosk.find_element(f"#{ids.PLAY}").click()
-    stopped = wait_for_query(kiosk, lambda q: q.get("day") == "1949-01-12" and "play" not in q)
+    press_play(kiosk)
+    stopped = wait_for_query(
+        kiosk, lambda q: q.get("day") == "1949-01-12" and "play" not in q, timeout=20
+    )
     assert stopped["start"] == "1949-01-10"
     kiosk.wait_for_contains_text(f"#{ids.DAY_LABEL}", "12 January 1949")
 
@@ -206,7 +234,7 @@ def test_touching_keeps_the_kiosk_awake(restless):
 def test_watching_playback_keeps_the_kiosk_awake(restless):
     kiosk = restless
     open_kiosk_touching(kiosk, "?speed=slow")
-    kiosk.find_element(f"#{ids.PLAY}").click()
+    press_play(kiosk)
     time.sleep(IDLE_SECONDS + 2)
     assert "attract" not in query(kiosk) and query(kiosk)["play"] == "on"
 
