@@ -32,15 +32,14 @@ from dashboard.model import (
     MESSAGE_ID,
     NAME,
     POLITBURO,
-    RECIPIENT,
     ROLE,
     SENDER,
     SIDE,
     START,
     SUMMARY,
     TITLE,
-    VIA,
     Corpus,
+    people_in,
 )
 from dashboard.state import describe_span
 
@@ -198,7 +197,7 @@ def network_spec(
         figure.add_trace(trace)
         figure.add_annotation(arrow)
     on_day = shown.messages[shown.messages[MESSAGE_ID].isin(lit or ())]
-    lit_people = set(on_day[SENDER]) | set(on_day[RECIPIENT]) | (set(on_day[VIA]) - {""})
+    lit_people = people_in(on_day)
     degrees = node_degrees(shown.messages)
     people = whole.people_by_id
     for side in sorted({people[p][SIDE] for p in positions}):
@@ -800,7 +799,3 @@ def flow_figure(
     whole: Corpus, shown: Corpus, start: date, end: date, codenames: bool = False
 ) -> go.Figure:
     return as_figure(flow_spec(whole, shown, start, end, codenames))
-
-
-def empty_figure(message: str) -> go.Figure:
-    return as_figure(empty_spec(message))

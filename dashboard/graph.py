@@ -16,6 +16,7 @@ from dashboard.model import (
     SIDE,
     VIA,
     Corpus,
+    people_in,
 )
 
 SOURCE_NODE = "source"
@@ -62,8 +63,7 @@ def edges(messages: pd.DataFrame) -> pd.DataFrame:
 def message_graph(corpus: Corpus) -> nx.MultiDiGraph:
     """People as nodes (with their attributes), one edge per leg of every message."""
     graph = nx.MultiDiGraph()
-    involved = set(corpus.messages[SENDER]) | set(corpus.messages[RECIPIENT])
-    involved |= set(corpus.messages[VIA]) - {""}
+    involved = people_in(corpus.messages)
     for _, person in corpus.people[corpus.people[PERSON_ID].isin(involved)].iterrows():
         graph.add_node(person[PERSON_ID], **{k: _plain(v) for k, v in person.items()})
     for _, leg in legs(corpus.messages).iterrows():

@@ -168,6 +168,11 @@ class CorpusError(ValueError):
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the corpus:\n{lines}")
 
 
+def people_in(messages: pd.DataFrame) -> set[str]:
+    """Everyone who sent, received or relayed one of `messages`."""
+    return set(messages[SENDER]) | set(messages[RECIPIENT]) | (set(messages[VIA]) - {""})
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive key, so 'filippov', 'Filippov' and 'Fílippov' all match."""
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())

@@ -28,6 +28,7 @@ from dashboard.model import (
     TITLE,
     VIA,
     Corpus,
+    people_in,
     split_list,
 )
 from dashboard.state import ViewState, describe_span
@@ -71,7 +72,7 @@ def network(
             else f"No messages match the filter ({span}), so the network has no lines."
         )
     else:
-        people = set(messages[SENDER]) | set(messages[RECIPIENT]) | (set(messages[VIA]) - {""})
+        people = people_in(messages)
         busiest = table.sort_values(WEIGHT, ascending=False, kind="stable").iloc[0]
         sentence = (
             f"{_count(len(messages), 'message')} between {len(people)} people and bodies, {span}."

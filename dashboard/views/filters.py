@@ -11,10 +11,8 @@ from dashboard.model import (
     COPIES,
     NAME,
     PERSON_ID,
-    RECIPIENT,
-    SENDER,
-    VIA,
     Corpus,
+    people_in,
 )
 from dashboard.state import ViewState, describe_span
 
@@ -27,8 +25,7 @@ def people_options(corpus: Corpus) -> list[dict]:
 
     The search text holds every alias, so typing "Filippov" offers Stalin.
     """
-    involved = set(corpus.messages[SENDER]) | set(corpus.messages[RECIPIENT])
-    involved |= set(corpus.messages[VIA]) - {""}
+    involved = people_in(corpus.messages)
     options = []
     for _, person in corpus.people.iterrows():
         if person[PERSON_ID] not in involved:
