@@ -42,17 +42,22 @@
   });
 
   // While playback runs, a visitor's own change must reach the server before the next tick:
-  // a tick sent meanwhile reads the old URL and, being the newer request, would undo the
-  // change. So any touch or key holds the clock until the app answers (the page re-enables
-  // it from the URL), or for a moment if the touch changed nothing.
+  // the browser keeps only the newest request of a callback, and a tick sent meanwhile reads
+  // the old URL, so it would undo the change. So a touch or key on a control holds the clock
+  // until the app answers (the page re-enables it from the URL), or, if the touch changed
+  // nothing, for a few seconds: long enough for a busy server to answer first.
+  var CONTROLS = "button, a, input, label, select, [role='slider'], [role='option'], " +
+    ".js-plotly-plot";
+  var HOLD_MS = 4000;
   var resumeClock = null;
-  function holdClock() {
+  function holdClock(event) {
     if (!playing() || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
+    if (!event.target.closest || !event.target.closest(CONTROLS)) { return; }
     window.dash_clientside.set_props(CLOCK, { disabled: true });
     window.clearTimeout(resumeClock);
     resumeClock = window.setTimeout(function () {
       if (playing()) { window.dash_clientside.set_props(CLOCK, { disabled: false }); }
-    }, 1500);
+    }, HOLD_MS);
   }
   ["pointerdown", "keydown"].forEach(function (type) {
     window.addEventListener(type, holdClock, { capture: true, passive: true });

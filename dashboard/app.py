@@ -290,15 +290,19 @@ def render_page(context: Context, search: str | None, pathname: str | None) -> t
     )
 
 
+# Inputs that fire by themselves, not by a visitor's hand. The browser sends inputs that fire
+# close together as one request; a tap that travels with a clock tick must not be lost to it.
+AUTOMATIC_INPUTS = (ids.CLOCK, ids.IDLE)
+
+
 def _trigger() -> tuple[str | dict | None, object]:
-    """Which input fired (the timeline zoom as `.relayoutData`), and its value."""
-    if not ctx.triggered:
+    """Which input fired (the timeline zoom as `.relayoutData`), and its value; of several,
+    the first a visitor fired."""
+    fired = list(ctx.triggered_prop_ids.items())
+    if not fired:
         return ids.URL, None
-    fired = ctx.triggered[0]
-    prop = fired["prop_id"].rsplit(".", 1)
-    if prop[1] == "relayoutData":
-        return f"{ids.TIMELINE}.relayoutData", fired["value"]
-    trigger = ctx.triggered_id
-    if isinstance(trigger, dict):
-        trigger = dict(trigger)
-    return trigger if trigger is not None else ids.URL, fired["value"]
+    prop_id, component = next(((p, c) for p, c in fired if c not in AUTOMATIC_INPUTS), fired[0])
+    value = next(t["value"] for t in ctx.triggered if t["prop_id"] == prop_id)
+    if prop_id.endswith(".relayoutData"):
+        return f"{ids.TIMELINE}.relayoutData", value
+    return (dict(component) if isinstance(component, dict) else component), value

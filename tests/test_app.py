@@ -194,3 +194,43 @@ def test_sync_flow_click_during_playback_uses_the_flow_drawn(corpus):
     link = {"points": [{"pointNumber": 1, "value": 2}]}
     assert "message=m07" in sync(corpus, "?day=1949-01-12", ids.FLOW, link)[0]
     assert "message=m09" in sync(corpus, "", ids.FLOW, link)[0]
+
+
+def sync_request(client, search, changed: dict[str, object]):
+    """Ask the URL-owning callback, as the browser does, after the inputs in `changed` fired
+    together (the browser merges inputs that fire before their request goes out)."""
+    dependencies = client.get("/_dash-dependencies").get_json()
+    sync_url = next(d for d in dependencies if d["output"].startswith(f"..{ids.URL}.search"))
+    current = {f"{ids.URL}.search": search, **changed}
+
+    def value_of(entry):
+        if isinstance(entry["id"], dict):  # the records' links, a pattern: none are open
+            return []
+        return current.get(f"{entry['id']}.{entry['property']}")
+
+    payload = {
+        "output": sync_url["output"],
+        "outputs": [
+            {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
+            for part in sync_url["output"].strip(".").split("...")
+        ],
+        "inputs": [{**entry, "value": value_of(entry)} for entry in sync_url["inputs"]],
+        "changedPropIds": list(changed),
+        "state": [],
+    }
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code == 200
+    return response.get_json()["response"]
+
+
+@pytest.mark.parametrize("tick_first", [True, False])
+def test_a_pause_that_fires_with_a_clock_tick_still_pauses(client, tick_first):
+    tick, pause = {f"{ids.CLOCK}.n_intervals": 7}, {f"{ids.PLAY}.n_clicks": 2}
+    changed = {**tick, **pause} if tick_first else {**pause, **tick}
+    answer = sync_request(client, "?day=1949-01-10&play=on", changed)
+    assert answer[ids.URL]["search"] == "?day=1949-01-10"
+
+
+def test_a_clock_tick_alone_moves_playback_on(client):
+    answer = sync_request(client, "?day=1949-01-10&play=on", {f"{ids.CLOCK}.n_intervals": 7})
+    assert answer[ids.URL]["search"] == "?day=1949-01-11&play=on"
