@@ -29,6 +29,7 @@ SENDER = "sender"
 RECIPIENT = "recipient"
 VIA = "via"
 CODENAME = "codename"
+SHORT_NAME = "short_name"
 KIND = "kind"
 TITLE = "title"
 SUMMARY = "summary"
@@ -95,6 +96,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
     PEOPLE_FILE: (
         Column(PERSON_ID, required=True, nonempty=True),
         Column(NAME, required=True, nonempty=True),
+        Column(SHORT_NAME),
         Column(ALIASES),
         Column(CODENAME),
         Column(PERSON_KIND),
@@ -268,14 +270,15 @@ class Corpus:
         """The person_id that a name, alias, codename or id stands for, or None."""
         return self.alias_index.get(fold(text))
 
-    def label(self, person_id: str, codenames: bool = False) -> str:
-        """How to show a person: by name, or by the codename the documents use for them."""
+    def label(self, person_id: str, codenames: bool = False, short: bool = False) -> str:
+        """How to show a person: by name, or by the codename the documents use for them;
+        `short` for a small chart, where a short name stands in for a long one."""
         row = self.people_by_id.get(person_id)
         if row is None:
             return person_id
         if codenames and row[CODENAME]:
             return row[CODENAME]
-        return row[NAME]
+        return (short and row[SHORT_NAME]) or row[NAME]
 
     def route(self, message: Mapping, codenames: bool = False) -> str:
         """'Iosif Stalin → via Terebin → Mao Zedong': who a message went from and to."""

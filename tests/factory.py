@@ -9,6 +9,7 @@ PEOPLE = [
     {
         "person_id": "stalin",
         "name": "Iosif Stalin",
+        "short_name": "Stalin",
         "aliases": "Filippov;Instantsiya",
         "codename": "Filippov",
         "kind": "person",
@@ -36,6 +37,7 @@ PEOPLE = [
     {
         "person_id": "molotov",
         "name": "Vyacheslav Molotov",
+        "short_name": "Molotov",
         "aliases": "",
         "codename": "",
         "kind": "person",
