@@ -9,7 +9,7 @@ from pathlib import Path
 from dash import ALL, Dash, Input, Output, ctx, dcc, html, no_update
 
 from dashboard import ids, routes
-from dashboard.context import Context
+from dashboard.context import NARROW_BELOW_PX, Context
 from dashboard.model import Corpus
 from dashboard.state import ViewState
 from dashboard.views import describe, details, exhibit, filters, share
@@ -73,6 +73,8 @@ def build_layout(context: Context, idle_seconds: float = exhibit.DEFAULT_IDLE_SE
         className="app",
         children=[
             dcc.Location(id=ids.URL, refresh=False),
+            # Whether the charts stand in a narrow frame: set in the browser, read by render.
+            dcc.Store(id=ids.NARROW, data=False),
             html.A("Skip to the charts", href="#charts", className="skip-link"),
             html.Header(
                 className="masthead",
@@ -234,10 +236,48 @@ def register_callbacks(app: Dash, context: Context) -> None:
         Output(ids.WAKE, "hidden"),
         Input(ids.URL, "search"),
         Input(ids.URL, "pathname"),
+        Input(ids.NARROW, "data"),
     )
-    def render(search, pathname):
-        """Everything the user sees, from the URL alone."""
-        return render_page(context, search, pathname)
+    def render(search, pathname, narrow):
+        """Everything the user sees, from the URL (and the width of the frame it is seen in)."""
+        return render_page(context, search, pathname, bool(narrow))
+
+    # The frame's width is the browser's to know: measured at load and again after a resize
+    # (a presenter's iframe, a phone turned sideways), told to the app only when it crosses.
+    app.clientside_callback(
+        NARROW_WATCH.replace("THRESHOLD", str(NARROW_BELOW_PX)),
+        Output(ids.NARROW, "data"),
+        Input(ids.URL, "pathname"),
+    )
+
+
+# Narrow when the widest chart drawn (or, before any is, the window) is under THRESHOLD px.
+NARROW_WATCH = f"""function (pathname) {{
+    var charts = ["{ids.NETWORK}", "{ids.TIMELINE}", "{ids.FLOW}"];
+    function narrow() {{
+        var widths = charts.map(function (id) {{
+            var chart = document.getElementById(id);
+            return chart ? chart.offsetWidth : 0;
+        }});
+        return (Math.max.apply(null, widths) || window.innerWidth) < THRESHOLD;
+    }}
+    if (!window.dispatchesWatchesWidth) {{
+        window.dispatchesWatchesWidth = true;
+        var settle = null;
+        window.addEventListener("resize", function () {{
+            window.clearTimeout(settle);
+            settle = window.setTimeout(function () {{
+                var now = narrow();
+                if (now !== window.dispatchesNarrow) {{
+                    window.dispatchesNarrow = now;
+                    window.dash_clientside.set_props("{ids.NARROW}", {{data: now}});
+                }}
+            }}, 200);
+        }});
+    }}
+    window.dispatchesNarrow = narrow();
+    return window.dispatchesNarrow;
+}}"""
 
 
 def sync_outputs(
@@ -269,13 +309,19 @@ def sync(corpus: Corpus, search: str | None, trigger: str | dict | None, value: 
     )
 
 
-def render_page(context: Context, search: str | None, pathname: str | None) -> tuple:
+def render_page(
+    context: Context, search: str | None, pathname: str | None, narrow: bool = False
+) -> tuple:
     """Every output of the render callback for a URL, in its order: the figures, summary,
-    records, warnings and page class, then the charts' text alternatives, then the exhibit."""
+    records, warnings and page class, then the charts' text alternatives, then the exhibit.
+    `narrow` when the charts stand in a frame narrower than NARROW_BELOW_PX (not the kiosk's)."""
     state = ViewState.from_query(search, context.corpus)
     page, page_warnings = page_for(pathname)
     shown = context.shown(state)
-    spec = partial(exhibit.kiosk_spec, context) if page.kind == "kiosk" else context.spec
+    if page.kind == "kiosk":
+        spec = partial(exhibit.kiosk_spec, context)
+    else:
+        spec = partial(context.spec, narrow=narrow)
     return (
         spec("network", state, shown),
         spec("timeline", state, shown),

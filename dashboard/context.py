@@ -14,6 +14,10 @@ from dashboard.state import ViewState
 PRESENTATION_FONT_PX = 22
 # Projectors and the kiosk are wide and short: the network there is about this size.
 PRESENTATION_SIZE_PX = (1150, 420)
+# A frame narrower than this (a phone, a small embed) gets the narrow look: short names,
+# small type. Its network is laid out for the narrowest frame an embed promises to fill.
+NARROW_BELOW_PX = 640
+NARROW_SIZE_PX = (320, 300)
 VIEWS = ("network", "timeline", "flow")
 
 
@@ -31,6 +35,10 @@ class Context:
             person: [corpus.label(person), corpus.label(person, codenames=True)]
             for person in corpus.people[PERSON_ID]
         }
+        short_labels = {
+            person: [corpus.label(person, short=True), corpus.label(person, True, short=True)]
+            for person in corpus.people[PERSON_ID]
+        }
         return cls(
             corpus=corpus,
             positions={
@@ -42,6 +50,13 @@ class Context:
                     height_px=PRESENTATION_SIZE_PX[1],
                     font_px=PRESENTATION_FONT_PX,
                 ),
+                "narrow": layout_positions(
+                    corpus,
+                    short_labels,
+                    width_px=NARROW_SIZE_PX[0],
+                    height_px=NARROW_SIZE_PX[1],
+                    font_px=figures.NARROW_FONT_PX,
+                ),
             },
             event_lanes=figures.event_lanes(corpus.events),
         )
@@ -49,8 +64,11 @@ class Context:
     def shown(self, state: ViewState) -> Corpus:
         return state.filter(self.corpus)
 
-    def spec(self, view: str, state: ViewState, shown: Corpus | None = None) -> dict:
-        """One view's figure for a state, as the plain dict the page sends."""
+    def spec(
+        self, view: str, state: ViewState, shown: Corpus | None = None, narrow: bool = False
+    ) -> dict:
+        """One view's figure for a state, as the plain dict the page sends; `narrow` for a
+        frame narrower than NARROW_BELOW_PX."""
         shown = self.shown(state) if shown is None else shown
         # Playback: the network and the flow grow to the day, whose own messages light up.
         until, lit = shown.played(state.day)
@@ -59,10 +77,11 @@ class Context:
             spec = figures.network_spec(
                 self.corpus,
                 until,
-                self.positions[state.look],
+                self.positions["narrow" if narrow else state.look],
                 state.codenames,
                 lit,
                 figures.no_messages_text(state.start, last),
+                short=narrow,
             )
         elif view == "timeline":
             undated = self.corpus.filter(people=state.people or None, kinds=state.kinds or None)
@@ -74,15 +93,23 @@ class Context:
                 state.codenames,
                 state.day,
                 self.event_lanes,
+                short=narrow,
             )
         elif view == "flow":
-            spec = figures.flow_spec(self.corpus, until, state.start, last, state.codenames, lit)
+            spec = figures.flow_spec(
+                self.corpus, until, state.start, last, state.codenames, lit, short=narrow
+            )
         else:
             raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
         if state.look == "presentation":
             spec = figures.presentation_look(spec)
+        if narrow:
+            # After the presentation look: its high contrast stays, its large type cannot.
+            spec = figures.narrow_look(spec, view)
         return spec
 
-    def figure(self, view: str, state: ViewState, shown: Corpus | None = None) -> go.Figure:
+    def figure(
+        self, view: str, state: ViewState, shown: Corpus | None = None, narrow: bool = False
+    ) -> go.Figure:
         """The same figure as a plotly object: exports and embeds call this."""
-        return figures.as_figure(self.spec(view, state, shown))
+        return figures.as_figure(self.spec(view, state, shown, narrow))

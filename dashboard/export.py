@@ -20,7 +20,7 @@ import plotly.io as pio
 from defusedxml import ElementTree as SafeElementTree
 
 from dashboard.citation import DATASET_NAME, VIEW_NAMES, citation, dataset_version
-from dashboard.context import VIEWS, Context
+from dashboard.context import NARROW_BELOW_PX, VIEWS, Context
 from dashboard.graph import DEFAULT_HEIGHT_PX, DEFAULT_WIDTH_PX, message_graph
 from dashboard.model import (
     ARCHIVE_REF,
@@ -390,9 +390,10 @@ def export(
         content = makers[fmt]()
     else:
         progress(f"drawing the {VIEW_NAMES[what]}")
-        figure = context.figure(what, state, shown)
         if fmt in IMAGE_FORMATS:
             size = size or image_size(what, fmt=fmt)
+            # A small image gets the look of a narrow frame: short names that fit.
+            figure = context.figure(what, state, shown, narrow=size.width < NARROW_BELOW_PX)
             browser = find_browser()
             progress(
                 f"rendering {fmt.upper()} at {size.width} x {size.height}, scale {size.scale:g}, "
@@ -400,11 +401,12 @@ def export(
             )
             content = render_image(figure, fmt, size, browser)
         elif fmt == "html":
+            figure = context.figure(what, state, shown)
             title = f"Dispatches: {VIEW_NAMES[what]}"
             caption = citation(context.corpus, state, link, view=what)
             content = figure_html(figure, title, caption)
         else:
-            content = figure_json(figure)
+            content = figure_json(context.figure(what, state, shown))
     return Export(content, MEDIA_TYPES[fmt], export_filename(what, fmt, state))
 
 

@@ -75,6 +75,8 @@ LABEL_DAYS_PER_CHAR = 1.0
 LONGEST_SHADED_SPAN_DAYS = 60
 # Playback lights up the day's messages: a glow under their lines, a ring round their marks,
 # a thick outline on their people; the rest fades. Width and shape carry it, not colour alone.
+# Type size in charts drawn for a narrow frame.
+NARROW_FONT_PX = 11
 HIGHLIGHT = "#f2b705"
 LIT_LABEL = "sent on the day shown"
 FADED = 0.35
@@ -163,6 +165,7 @@ def network_spec(
     codenames: bool = False,
     lit: frozenset[str] | None = None,
     empty_text: str = "No messages match the filter",
+    short: bool = False,
 ) -> dict:
     """Everyone in the whole corpus at fixed positions; the shown messages as directed edges.
 
@@ -210,7 +213,7 @@ def network_spec(
                 y=[positions[p][1] for p in members],
                 mode="markers+text",
                 name=escape(side or "other"),
-                text=[escape(whole.label(p, codenames)) for p in members],
+                text=[escape(whole.label(p, codenames, short)) for p in members],
                 # Labels face outward, away from the lines that meet in the middle.
                 textposition=[
                     "top center" if positions[p][1] > 0.5 else "bottom center" for p in members
@@ -387,6 +390,7 @@ def timeline_spec(
     codenames: bool = False,
     day: date | None = None,
     lanes: dict[str, int] | None = None,
+    short: bool = False,
 ) -> dict:
     """Every day of the period on one axis; each message a mark on its day, in its sender's row.
 
@@ -399,7 +403,7 @@ def timeline_spec(
     lanes = event_lanes(whole.events) if lanes is None else lanes
     context_height = LANE_SPACING * max(lanes.values(), default=0)
     row_of = {p: context_height + 1 + i for i, p in enumerate(rows)}
-    labels = [escape(whole.label(p, codenames)) for p in rows]
+    labels = [escape(whole.label(p, codenames, short)) for p in rows]
     messages = shown.messages
     figure = _Spec(
         _base_layout(
@@ -651,11 +655,14 @@ def flow_spec(
     end: date,
     codenames: bool = False,
     lit: frozenset[str] | None = None,
+    short: bool = False,
 ) -> dict:
     """Sankey: sender -> message -> member; link width is the number of distribution copies.
 
     During playback `lit` holds the day's messages: their copies are drawn strong and their
     message is labelled as sent that day; the others fade. None when nothing plays.
+    `short` labels people by short names and messages by their day only (the full label
+    shows on hover), for a chart too narrow for titles.
     """
     table = shown.copy_counts()
     if table.empty:
@@ -667,20 +674,25 @@ def flow_spec(
     totals = table.groupby(MEMBER)[COPIES].sum()
     members = sorted(set(table[MEMBER]), key=lambda m: (-totals[m], m))
 
-    def member_label(member: str) -> str:
+    def member_label(member: str, short: bool = False) -> str:
         # The copy lists name the members, never by codename: the toggle leaves them alone.
-        label = whole.label(member)
+        label = whole.label(member, short=short)
         return label if people[member][POLITBURO] else f"{label} (not in Politburo)"
 
-    labels = (
-        [whole.label(s, codenames) for s in senders]
-        + [
-            f"{messages[m][DATE]:%d %b}: {messages[m][TITLE] or m}"
-            + (" (sent this day)" if m in (lit or ()) else "")
-            for m in message_ids
-        ]
-        + [member_label(m) for m in members]
-    )
+    def message_label(message: str, short: bool = False) -> str:
+        day = f"{messages[message][DATE]:%d %b}"
+        label = day if short else f"{day}: {messages[message][TITLE] or message}"
+        return label + (" (sent this day)" if message in (lit or ()) else "")
+
+    def all_labels(short: bool) -> list[str]:
+        return (
+            [whole.label(s, codenames, short) for s in senders]
+            + [message_label(m, short) for m in message_ids]
+            + [member_label(m, short) for m in members]
+        )
+
+    labels = all_labels(short=False)
+    shown_labels = all_labels(short=True) if short else labels
     colours = (
         [side_style(people[s][SIDE])[0] for s in senders]
         + ["#7f7f7f"] * len(message_ids)
@@ -706,13 +718,17 @@ def flow_spec(
             type="sankey",
             arrangement="fixed",
             node={
-                "label": [escape(x) for x in labels],
+                "label": [escape(x) for x in shown_labels],
                 "color": colours,
                 "pad": 18,
                 "thickness": 22,
                 "line": {"color": "#333", "width": 0.6},
-                "customdata": [[k, key] for k, key in zip(node_kinds, node_keys, strict=True)],
-                "hovertemplate": "%{label}<br>%{value} copies<extra></extra>",
+                # The full label rides along for the hover, where short labels are shown.
+                "customdata": [
+                    [kind, key, escape(label)]
+                    for kind, key, label in zip(node_kinds, node_keys, labels, strict=True)
+                ],
+                "hovertemplate": "%{customdata[2]}<br>%{value} copies<extra></extra>",
             },
             link={
                 "source": sources,
@@ -746,7 +762,8 @@ def flow_click_targets(whole: Corpus, shown: Corpus) -> tuple[list, list]:
     if not spec["data"]:
         return [], []
     sankey = spec["data"][0]
-    return list(sankey["node"]["customdata"]), list(sankey["link"]["customdata"])
+    nodes = [data[:2] for data in sankey["node"]["customdata"]]
+    return nodes, list(sankey["link"]["customdata"])
 
 
 # --- looks ---------------------------------------------------------------------------------
@@ -767,6 +784,62 @@ def presentation_look(spec: dict) -> dict:
                 trace["line"] = {**trace["line"], "width": trace["line"]["width"] * 1.8}
             if trace.get("textfont", {}).get("size"):
                 trace["textfont"] = {**trace["textfont"], "size": 22}
+        data.append(trace)
+    return {"data": data, "layout": layout}
+
+
+def is_event_trace(trace: dict) -> bool:
+    """Whether a timeline trace draws a context event (rather than messages)."""
+    customdata = trace.get("customdata") or [[None]]
+    return customdata[0][0] == "event"
+
+
+def narrow_look(spec: dict, view: str) -> dict:
+    """Small type, smaller marks and no words that cannot fit, for a chart in a narrow frame
+    (a phone, or an embed a few hundred pixels wide); returns a new figure spec."""
+    layout = {**spec["layout"], "font": {**spec["layout"].get("font", {}), "size": NARROW_FONT_PX}}
+    layout["hoverlabel"] = {**layout.get("hoverlabel", {}), "font": {"size": NARROW_FONT_PX + 1}}
+    layout["annotations"] = [
+        {**a, "font": {**a["font"], "size": 14}} if a.get("font") else a
+        for a in layout.get("annotations", [])
+    ]
+    # Touch screens show the chart's toolbar at all times, along its top right: room for it.
+    if view == "network":
+        # Colour and shape still tell the side, and a tap on a person names it.
+        layout["showlegend"] = False
+        layout["margin"] = {"l": 4, "r": 4, "t": 4, "b": 4}
+    elif view == "timeline":
+        # Under the chart, from the frame's left edge, where the toolbar is not.
+        layout["legend"] = {
+            **layout["legend"],
+            "font": {"size": 10},
+            "itemwidth": 30,
+            "xref": "container",
+            "x": 0,
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+        }
+        layout["margin"] = {**layout["margin"], "l": 4, "r": 8, "t": 28, "b": 44}
+    elif view == "flow":
+        layout["margin"] = {**layout["margin"], "t": 30}
+    data = []
+    for trace in spec["data"]:
+        trace = dict(trace)
+        if trace.get("type") == "sankey":
+            trace["node"] = {**trace["node"], "pad": 8, "thickness": 14}
+            trace["textfont"] = {**trace.get("textfont", {}), "size": NARROW_FONT_PX}
+        elif is_event_trace(trace):
+            # Event titles would pile up on a narrow axis; the lanes stay, titles show on tap.
+            trace["mode"] = "lines+markers"
+        else:
+            if trace.get("textfont", {}).get("size"):
+                trace["textfont"] = {**trace["textfont"], "size": NARROW_FONT_PX}
+            marker = trace.get("marker", {})
+            if isinstance(marker.get("size"), list):
+                trace["marker"] = {**marker, "size": [size * 0.65 for size in marker["size"]]}
+            elif marker.get("size"):
+                trace["marker"] = {**marker, "size": marker["size"] * 0.75}
         data.append(trace)
     return {"data": data, "layout": layout}
 

@@ -1,6 +1,7 @@
 """Component ids of the page, defined once and imported by the layout, callbacks and tests."""
 
 URL = "url"
+NARROW = "narrow-frame"
 ROOT = "root"
 WARNINGS = "warnings"
 

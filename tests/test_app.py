@@ -125,7 +125,7 @@ def test_layout_answers(client):
     assert ids.NETWORK in response.get_data(as_text=True)
 
 
-def render_request(client, search, pathname="/"):
+def render_request(client, search, pathname="/", narrow=False):
     dependencies = client.get("/_dash-dependencies").get_json()
     render = next(d for d in dependencies if d["output"].startswith(f"..{ids.NETWORK}.figure"))
     payload = {
@@ -137,6 +137,7 @@ def render_request(client, search, pathname="/"):
         "inputs": [
             {"id": ids.URL, "property": "search", "value": search},
             {"id": ids.URL, "property": "pathname", "value": pathname},
+            {"id": ids.NARROW, "property": "data", "value": narrow},
         ],
         "changedPropIds": [f"{ids.URL}.search"],
         "state": [],
@@ -149,6 +150,15 @@ def test_render_over_http(client):
     assert response.status_code == 200
     body = response.get_json()["response"]
     assert body[ids.SUMMARY]["children"].startswith("10 messages")
+
+
+def test_render_in_a_narrow_frame_sends_short_names(client):
+    def labels(narrow):
+        figure = render_request(client, "", narrow=narrow).get_json()["response"][ids.NETWORK]
+        return {text for trace in figure["figure"]["data"] for text in trace.get("text") or []}
+
+    assert "Iosif Stalin" in labels(False) and "Stalin" not in labels(False)
+    assert "Stalin" in labels(True) and "Iosif Stalin" not in labels(True)
 
 
 @pytest.mark.parametrize(

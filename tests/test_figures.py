@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -14,6 +15,8 @@ from dashboard.context import Context
 from dashboard.figures import (
     event_lanes,
     flow_figure,
+    is_event_trace,
+    narrow_look,
     network_figure,
     network_spec,
     no_messages_text,
@@ -214,3 +217,67 @@ def test_copy_lists_keep_real_names_when_codenames_are_shown(context):
     corpus = context.corpus
     labels = list(flow_figure(corpus, corpus, *JAN, codenames=True).data[0].node.label)
     assert "Iosif Stalin" in labels and "Filippov" not in labels
+
+
+# --- the narrow look -----------------------------------------------------------------------
+
+
+def node_labels(spec: dict) -> set[str]:
+    return {
+        text
+        for trace in spec["data"]
+        if (trace.get("customdata") or [[None]])[0][0] == "person"
+        for text in trace["text"]
+    }
+
+
+def test_narrow_network_has_short_names_and_no_legend(context):
+    state = ViewState.default(context.corpus)
+    wide = context.spec("network", state)
+    narrow = context.spec("network", state, narrow=True)
+    assert {"Iosif Stalin", "Mao Zedong"} <= node_labels(wide)
+    # Mao Zedong has no short name in this corpus: his name stands.
+    assert {"Stalin", "Mao Zedong"} <= node_labels(narrow)
+    assert "Iosif Stalin" not in node_labels(narrow)
+    assert wide["layout"]["showlegend"] and not narrow["layout"]["showlegend"]
+    codenames = context.spec("network", replace(state, codenames=True), narrow=True)
+    assert "Filippov" in node_labels(codenames)
+
+
+def test_narrow_timeline_keeps_event_lanes_without_their_titles(context):
+    state = ViewState.default(context.corpus)
+    wide = context.spec("timeline", state)
+    narrow = context.spec("timeline", state, narrow=True)
+    events = [t for t in narrow["data"] if is_event_trace(t)]
+    assert events and all("text" not in t["mode"] for t in events)
+    assert all("text" in t["mode"] for t in wide["data"] if is_event_trace(t))
+    assert "Stalin" in narrow["layout"]["yaxis"]["ticktext"]
+    assert "Iosif Stalin" in wide["layout"]["yaxis"]["ticktext"]
+    assert narrow["layout"]["font"]["size"] < wide["layout"]["font"]["size"]
+
+
+def test_narrow_flow_labels_messages_by_day_and_hovers_the_whole_label(context):
+    state = ViewState.default(context.corpus)
+    node = context.spec("flow", state, narrow=True)["data"][0]["node"]
+    labels = dict(zip((key for _, key, _ in node["customdata"]), node["label"], strict=True))
+    full = {key: whole for _, key, whole in node["customdata"]}
+    assert labels["b"] == "12 Jan" and full["b"].startswith("12 Jan: ")
+    assert labels["stalin"] == "Stalin" and full["stalin"] == "Iosif Stalin"
+    assert labels["vyshinskiy"] == full["vyshinskiy"] == "Andrey Vyshinsky (not in Politburo)"
+    assert "customdata[2]" in node["hovertemplate"]
+
+
+def test_narrow_look_leaves_its_input_alone(context):
+    corpus = context.corpus
+    spec = network_spec(corpus, corpus, context.positions["default"])
+    before = json.dumps(spec, default=str)
+    narrow_look(spec, "network")
+    assert json.dumps(spec, default=str) == before
+
+
+@pytest.mark.parametrize("view", ["network", "timeline", "flow"])
+def test_narrow_figures_are_valid_plotly(view):
+    context = Context.build(load_corpus())
+    state = ViewState.from_query("?look=presentation&day=1949-01-12", context.corpus)
+    figure = context.figure(view, state, narrow=True)
+    go.Figure(figure.to_plotly_json())  # raises on any invalid property

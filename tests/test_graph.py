@@ -89,3 +89,21 @@ def test_presentation_labels_never_overlap_at_their_size():
         for n in positions
     }
     assert boxes_overlap(positions, boxes) == []
+
+
+def test_narrow_short_labels_never_overlap_at_their_size():
+    from dashboard.context import NARROW_SIZE_PX, Context
+    from dashboard.figures import NARROW_FONT_PX
+
+    context = Context.build(load_corpus())
+    corpus = context.corpus
+    positions = context.positions["narrow"]
+    width, height = NARROW_SIZE_PX
+    labels = {
+        p: [corpus.label(p, short=True), corpus.label(p, True, short=True)] for p in positions
+    }
+    boxes = {
+        n: label_box(max(labels[n], key=len), width, height, NARROW_FONT_PX) for n in positions
+    }
+    assert len(positions) == 12
+    assert boxes_overlap(positions, boxes) == []

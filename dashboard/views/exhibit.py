@@ -11,6 +11,7 @@ from flask import Flask, Response, redirect, request
 
 from dashboard import ids
 from dashboard.context import Context
+from dashboard.figures import is_event_trace
 from dashboard.model import (
     ARCHIVE_REFS,
     DATE,
@@ -160,15 +161,10 @@ def kiosk_spec(context: Context, view: str, state: ViewState, shown: Corpus | No
         spec["layout"] = {**spec["layout"], "xaxis": xaxis}
         # The strip is too low for the context lanes' labels: the events keep their marks.
         spec["data"] = [
-            {**trace, "mode": "lines+markers"} if _is_event(trace) else trace
+            {**trace, "mode": "lines+markers"} if is_event_trace(trace) else trace
             for trace in spec["data"]
         ]
     return spec
-
-
-def _is_event(trace: dict) -> bool:
-    customdata = trace.get("customdata") or [[None]]
-    return customdata[0][0] == "event"
 
 
 def open_kiosk_at_root(server: Flask) -> None:

@@ -68,7 +68,7 @@ def clicked(click_data: dict | None) -> tuple[str, str] | None:
     if not points:
         return None
     data = points[0].get("customdata")
-    if isinstance(data, list) and len(data) == 2:
+    if isinstance(data, list) and len(data) >= 2:
         return str(data[0]), str(data[1])
     return None
 

@@ -20,6 +20,7 @@ from dashboard.app import render_page, sync_outputs
 from dashboard.context import Context
 from dashboard.model import load_corpus
 
+# name: (path, query[, drawn for a narrow frame])
 URLS = {
     "whole period": ("/", ""),
     "10-15 January": ("/", "?start=1949-01-10&end=1949-01-15"),
@@ -30,6 +31,7 @@ URLS = {
     "playback tick": ("/", "?day=1949-01-14&play=on"),
     "kiosk story step": ("/kiosk", "?start=1949-01-10&end=1949-01-15&step=2"),
     "embedded network": ("/embed/network", "?start=1949-01-10&end=1949-01-15"),
+    "embed in a narrow frame": ("/embed/network", "?start=1949-01-10&end=1949-01-15", True),
 }
 
 
@@ -61,9 +63,10 @@ def main() -> None:
     startup_ms = (time.perf_counter() - began) * 1000
     corpus = context.corpus
     report: dict[str, object] = {"startup_ms": round(startup_ms, 1), "render": {}, "sync_url": {}}
-    for name, (path, search) in URLS.items():
+    for name, (path, search, *narrow) in URLS.items():
         report["render"][name] = measure(
-            lambda p=path, s=search: serialised(render_page(context, s, p)), runs
+            lambda p=path, s=search, n=bool(narrow): serialised(render_page(context, s, p, n)),
+            runs,
         )
     clicks = {
         "date picker": (ids.DATES, ("1949-01-10", "1949-01-15")),

@@ -74,6 +74,35 @@ def test_embed_fills_a_narrow_iframe_and_follows_its_size(dash_duo):
     assert dash_duo.get_logs() == []
 
 
+def network_labels(driver) -> list[str]:
+    return driver.execute_script(
+        f"const gd = document.querySelector('#{ids.NETWORK} .js-plotly-plot');"
+        "return gd.data.filter(t => t.mode === 'markers+text').flatMap(t => t.text);"
+    )
+
+
+def test_a_narrow_frame_gets_short_names_until_it_widens(dash_duo):
+    dash_duo.start_server(framing_app())
+    driver = dash_duo.driver
+    driver.get(dash_duo.server_url + "/test-frames")
+    driver.switch_to.frame("narrow")
+    wait(dash_duo, lambda d: "Stalin" in network_labels(d))
+    assert "Iosif Stalin" not in network_labels(driver)
+    assert not driver.find_elements("css selector", f"#{ids.NETWORK} .legend")
+
+    driver.switch_to.default_content()
+    driver.execute_script("document.getElementById('narrow').width = '900'")
+    driver.switch_to.frame("narrow")
+    wait(dash_duo, lambda d: "Iosif Stalin" in network_labels(d))
+    assert driver.find_elements("css selector", f"#{ids.NETWORK} .legend")
+
+    driver.switch_to.default_content()
+    driver.execute_script("document.getElementById('narrow').width = '400'")
+    driver.switch_to.frame("narrow")
+    wait(dash_duo, lambda d: "Stalin" in network_labels(d))
+    assert dash_duo.get_logs() == []
+
+
 def test_click_in_an_embed_opens_the_record_over_the_chart(dash_duo):
     dash_duo.start_server(framing_app())
     driver = dash_duo.driver
