@@ -10,6 +10,7 @@ from dash import no_update
 from dashboard import ids
 from dashboard.app import create_app, render_page, sync
 from dashboard.context import Context
+from dashboard.figures import flow_figure
 from dashboard.model import load_corpus
 
 
@@ -196,6 +197,21 @@ def test_sync_flow_node_click(corpus):
     assert search == "?message=m07"
     click = {"points": [{"pointNumber": 0, "depth": 0, "label": "Mao Zedong"}]}
     assert sync(corpus, "", ids.FLOW, click)[0] == "?people=mao"
+
+
+def test_sync_flow_member_click_opens_the_telegrams_they_received(corpus):
+    # Nodes: Mao, his two telegrams (m07, m09), then the members by copies received.
+    sankey = flow_figure(corpus, corpus, *corpus.period).data[0]
+    number = next(
+        i for i, (kind, key, _) in enumerate(sankey.node.customdata) if key == "vyshinskiy"
+    )
+    click = {"points": [{"pointNumber": number, "depth": 2}]}
+    received = set(corpus.copies.loc[corpus.copies["member"] == "vyshinskiy", "message_id"])
+    assert sync(corpus, "", ids.FLOW, click)[0] == f"?message={','.join(sorted(received))}"
+    # Within 10-12 January only the first of them was drawn.
+    search = "?start=1949-01-10&end=1949-01-12"
+    state = sync(corpus, search, ids.FLOW, {"points": [{"pointNumber": 2, "depth": 2}]})
+    assert state[0] == f"{search}&message=m07"
 
 
 def test_sync_flow_click_during_playback_uses_the_flow_drawn(corpus):

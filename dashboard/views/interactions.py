@@ -9,7 +9,7 @@ import pandas as pd
 
 from dashboard import ids
 from dashboard.figures import flow_click_targets
-from dashboard.model import END, PEOPLE, START, Corpus, split_list
+from dashboard.model import END, MEMBER, MESSAGE_ID, PEOPLE, START, Corpus, split_list
 from dashboard.state import SPEEDS, ViewState
 from dashboard.views.filters import NAMES_CODENAME
 
@@ -87,17 +87,26 @@ def _click(state: ViewState, value: object, corpus: Corpus) -> ViewState:
 
 
 def _flow_click(state: ViewState, value: object, corpus: Corpus) -> ViewState:
-    """A Sankey click arrives as a point number: a node's has a depth, a link's has none."""
+    """A Sankey click arrives as a point number: a node's has a depth, a link's has none.
+    A member opens the telegrams they received copies of, among those drawn."""
     points = (value or {}).get("points") or []  # type: ignore[union-attr]
     point = points[0] if points else {}
     number = point.get("pointNumber")
-    if "customdata" not in point and isinstance(number, int):
+
+    def drawn() -> Corpus:
         # During playback the flow draws only the copies sent by the day.
-        drawn, _lit = state.filter(corpus).played(state.day)
-        nodes, links = flow_click_targets(corpus, drawn)
+        return state.filter(corpus).played(state.day)[0]
+
+    if "customdata" not in point and isinstance(number, int):
+        nodes, links = flow_click_targets(corpus, drawn())
         targets = nodes if "depth" in point else links
         if number < len(targets):
             value = {"points": [{"customdata": targets[number]}]}
+    target = clicked(value)  # type: ignore[arg-type]
+    if target is not None and target[0] == "member":
+        copies = drawn().copies
+        received = copies.loc[copies[MEMBER] == target[1], MESSAGE_ID].drop_duplicates()
+        return state.with_changes(message=tuple(received)) if len(received) else state
     return _click(state, value, corpus)
 
 
