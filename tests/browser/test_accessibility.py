@@ -26,8 +26,8 @@ PAGES = {
     "&people=terebin&message=m11",
     "kiosk, attract loop": "/kiosk?attract=on&day=1949-01-12",
     "kiosk, codenames": "/kiosk?names=codename&day=1949-02-06",
-    "embedded network": "/embed/network",
 }
+EMBEDS = ("/embed/network", "/embed/timeline?start=1949-01-10&end=1949-01-15", "/embed/flow")
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +79,15 @@ def test_axe_finds_nothing_serious(app, axe_source, path):
     open_page(app, path)
     severe = [v for v in violations(app, axe_source) if v["impact"] in SEVERE]
     assert severe == [], describe(severe)
+
+
+@pytest.mark.parametrize("path", EMBEDS)
+def test_embeds_have_no_finding_at_all(app, axe_source, path):
+    """An embed is one chart on a page of its own: it keeps a title and its chart's heading
+    for screen readers, out of sight."""
+    open_page(app, path)
+    found = violations(app, axe_source)
+    assert found == [], describe(found)
 
 
 def test_keyboard_reaches_and_works_the_exhibit(app):
