@@ -712,7 +712,8 @@ def flow_spec(
         ["person"] * len(senders) + ["message"] * len(message_ids) + ["member"] * len(members)
     )
     node_keys = [*senders, *message_ids, *members]
-    figure = _Spec(_base_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}))
+    # The top margin keeps the chart's toolbar off the first member's name.
+    figure = _Spec(_base_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}))
     figure.add_trace(
         dict(
             type="sankey",
@@ -803,7 +804,8 @@ def narrow_look(spec: dict, view: str) -> dict:
         {**a, "font": {**a["font"], "size": 14}} if a.get("font") else a
         for a in layout.get("annotations", [])
     ]
-    # Touch screens show the chart's toolbar at all times, along its top right: room for it.
+    # Touch screens show the chart's toolbar at all times, along its top right: room for it
+    # (the flow has it in every look).
     if view == "network":
         # Colour and shape still tell the side, and a tap on a person names it.
         layout["showlegend"] = False
@@ -821,8 +823,6 @@ def narrow_look(spec: dict, view: str) -> dict:
             "yanchor": "bottom",
         }
         layout["margin"] = {**layout["margin"], "l": 4, "r": 8, "t": 28, "b": 44}
-    elif view == "flow":
-        layout["margin"] = {**layout["margin"], "t": 30}
     data = []
     for trace in spec["data"]:
         trace = dict(trace)

@@ -164,6 +164,10 @@ def kiosk_spec(context: Context, view: str, state: ViewState, shown: Corpus | No
             {**trace, "mode": "lines+markers"} if is_event_trace(trace) else trace
             for trace in spec["data"]
         ]
+    elif view == "flow":
+        # The kiosk shows no chart toolbar: the flow needs no room kept for one.
+        layout = spec["layout"]
+        spec["layout"] = {**layout, "margin": {**layout["margin"], "t": 10}}
     return spec
 
 
