@@ -284,21 +284,29 @@ def sync_outputs(
     corpus: Corpus, search: str | None, trigger: str | dict | None, value: object
 ) -> tuple:
     """Every output of the URL-owning callback: the URL and filter controls, then the exhibit's."""
-    result = sync(corpus, search, trigger, value)
-    query = search if result[0] is no_update else result[0]
-    return (*result, *exhibit.controls(corpus, query))
+    state, new_search = next_view(corpus, search, trigger, value)
+    return (*_sync_values(state, new_search), *exhibit.controls(corpus, state))
 
 
 def sync(corpus: Corpus, search: str | None, trigger: str | dict | None, value: object) -> tuple:
     """The new query string (or no_update) and the controls' values, after one input fired."""
+    return _sync_values(*next_view(corpus, search, trigger, value))
+
+
+def next_view(
+    corpus: Corpus, search: str | None, trigger: str | dict | None, value: object
+) -> tuple[ViewState, str | object]:
+    """The state after one input fired, and its query string (no_update if nothing changed)."""
     current = ViewState.from_query(search, corpus)
     if trigger in (None, ids.URL):
-        state, new_search = current, no_update
-    else:
-        state = next_state(current, trigger, value, corpus)
-        # Controls echo the values the URL gave them; only a real change makes a new URL,
-        # so a link with a bad value keeps it (and its warning) until the user acts.
-        new_search = state.to_query(corpus) if state != current else no_update
+        return current, no_update
+    state = next_state(current, trigger, value, corpus)
+    # Controls echo the values the URL gave them; only a real change makes a new URL,
+    # so a link with a bad value keeps it (and its warning) until the user acts.
+    return state, (state.to_query(corpus) if state != current else no_update)
+
+
+def _sync_values(state: ViewState, new_search: str | object) -> tuple:
     return (
         new_search,
         state.start.isoformat(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import pandas as pd
 from dash import html
@@ -63,7 +64,7 @@ def network(
     messages = until.messages
     table = edges(messages)
     span = _span(state.start, min(state.day, state.end) if state.day else state.end)
-    name = lambda person: whole.label(person, state.codenames)  # noqa: E731
+    name = partial(whole.label, codenames=state.codenames)
     if messages.empty:
         sentence = (
             f"No message has been sent by {_day(state.day)} among those shown, so the network "
@@ -114,7 +115,7 @@ def timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlternative:
     """The timeline: every message and context event in the dates shown, in date order."""
     messages, events = shown.messages, shown.events
     span = _span(state.start, state.end)
-    name = lambda person: whole.label(person, state.codenames)  # noqa: E731
+    name = partial(whole.label, codenames=state.codenames)
     if messages.empty:
         sentence = f"No messages, {span}."
     else:
@@ -177,7 +178,7 @@ def flow(
     """The copy flow: how many copies of each decoded telegram each member received."""
     until, lit = playback or played(shown, state.day)
     table = until.copy_counts()
-    name = lambda person: whole.label(person, state.codenames)  # noqa: E731
+    name = partial(whole.label, codenames=state.codenames)
     people = whole.people_by_id
     if table.empty:
         when = f"by {_day(state.day)}" if state.day else _span(state.start, state.end)

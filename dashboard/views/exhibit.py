@@ -192,9 +192,8 @@ def slider_marks(start: date, end: date, corpus: Corpus) -> dict[int, str]:
     return {day_offset(day, corpus): f"{day.day} {day:%b}" for day in days}
 
 
-def controls(corpus: Corpus, query: str | None) -> tuple[str, int]:
-    """The values the speed choice and the day slider take from the URL's query."""
-    state = ViewState.from_query(query, corpus)
+def controls(corpus: Corpus, state: ViewState) -> tuple[str, int]:
+    """The values the speed choice and the day slider take from the view's state."""
     return state.speed, day_offset(state.day or state.start, corpus)
 
 
