@@ -123,6 +123,18 @@
     }, 100);
   });
 
+  // The day slider's tooltip: its number is a day of the period, whose first day the slider's
+  // box gives (data-first-day). Dash looks the function up by name in window.dccFunctions.
+  window.dccFunctions = window.dccFunctions || {};
+  window.dccFunctions.dispatchesDay = function (offset) {
+    var box = document.querySelector("[data-first-day]");
+    if (!box || isNaN(offset)) { return String(offset); }
+    var day = new Date(box.getAttribute("data-first-day") + "T00:00:00Z");
+    day.setUTCDate(day.getUTCDate() + Number(offset));
+    return day.toLocaleDateString("en-GB",
+      { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+  };
+
   // Playback moves the `day` of the URL several times a second. While it plays, those steps,
   // and the pause or the stop at the last day, replace the history entry instead of adding
   // one: a whole playback is one entry, and Back leaves it instead of rewinding it a day at

@@ -65,10 +65,17 @@ class Context:
         return state.filter(self.corpus)
 
     def spec(
-        self, view: str, state: ViewState, shown: Corpus | None = None, narrow: bool = False
+        self,
+        view: str,
+        state: ViewState,
+        shown: Corpus | None = None,
+        narrow: bool = False,
+        short: bool | None = None,
     ) -> dict:
         """One view's figure for a state, as the plain dict the page sends; `narrow` for a
-        frame narrower than NARROW_BELOW_PX."""
+        frame narrower than NARROW_BELOW_PX. `short` labels (short names, telegrams by day)
+        come with `narrow`, or alone where a chart is small but its type must stay large."""
+        short = narrow if short is None else short
         shown = self.shown(state) if shown is None else shown
         # Playback: the network and the flow grow to the day, whose own messages light up.
         until, lit = shown.played(state.day)
@@ -81,7 +88,7 @@ class Context:
                 state.codenames,
                 lit,
                 figures.no_messages_text(state.start, last),
-                short=narrow,
+                short=short,
             )
         elif view == "timeline":
             undated = self.corpus.filter(people=state.people or None, kinds=state.kinds or None)
@@ -93,11 +100,11 @@ class Context:
                 state.codenames,
                 state.day,
                 self.event_lanes,
-                short=narrow,
+                short=short,
             )
         elif view == "flow":
             spec = figures.flow_spec(
-                self.corpus, until, state.start, last, state.codenames, lit, short=narrow
+                self.corpus, until, state.start, last, state.codenames, lit, short=short
             )
         else:
             raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")

@@ -246,6 +246,10 @@ def test_the_kiosk_draws_a_large_network_and_lets_the_slider_replace_the_strip(c
     timeline = exhibit.kiosk_spec(context, "timeline", state)
     assert timeline["layout"]["xaxis"]["rangeslider"] == {"visible": False}
     assert timeline["layout"]["font"]["size"] == 14
+    # The flow's strip names telegrams by day, in type as large as the page's.
+    flow = exhibit.kiosk_spec(context, "flow", state)["data"][0]
+    assert "12 Jan" in flow["node"]["label"] and flow["textfont"]["size"] >= 14
+    assert any(label.startswith("12 Jan: ") for _, _, label in flow["node"]["customdata"])
 
 
 def test_render_page_uses_the_kiosk_look_only_on_the_kiosk(context):

@@ -31,6 +31,8 @@ SPEED_LABELS = {"slow": "Slow", DEFAULT_SPEED: "Normal", "fast": "Fast"}
 DEFAULT_IDLE_SECONDS = 90.0
 # The idle script reads its settings from this element's data attributes.
 KIOSK_CONFIG = "kiosk-config"
+# The browser function, in window.dccFunctions, that turns the slider's number into a day.
+DAY_TOOLTIP = "dispatchesDay"
 PLAY_ICON, PAUSE_ICON = "▶", "❚❚"
 
 
@@ -68,6 +70,9 @@ def layout(corpus: Corpus, idle_seconds: float = DEFAULT_IDLE_SECONDS) -> list:
                         updatemode="mouseup",
                         allow_direct_input=False,
                         included=True,
+                        # While a finger drags the thumb, the day it stands on shows above it
+                        # (assets/kiosk.js); the charts follow when it lets go.
+                        tooltip={"placement": "top", "transform": DAY_TOOLTIP},
                     ),
                 ],
             ),
@@ -147,7 +152,8 @@ def kiosk_spec(context: Context, view: str, state: ViewState, shown: Corpus | No
     timeline leaves its range strip to the day slider above it.
     """
     look = "presentation" if view == "network" else DEFAULT_LOOK
-    spec = context.spec(view, replace(state, look=look), shown)
+    # The flow's strip has no room for telegram titles: it names them by day (a tap shows all).
+    spec = context.spec(view, replace(state, look=look), shown, short=view == "flow")
     if view == "network":
         layout = spec["layout"]
         spec["layout"] = {**layout, "margin": {**layout.get("margin", {}), "t": 34}}
@@ -164,10 +170,11 @@ def kiosk_spec(context: Context, view: str, state: ViewState, shown: Corpus | No
             {**trace, "mode": "lines+markers"} if is_event_trace(trace) else trace
             for trace in spec["data"]
         ]
-    elif view == "flow":
+    elif view == "flow" and spec["data"]:
         # The kiosk shows no chart toolbar: the flow needs no room kept for one.
         layout = spec["layout"]
         spec["layout"] = {**layout, "margin": {**layout["margin"], "t": 10}}
+        spec["data"] = [{**spec["data"][0], "textfont": {"size": 15}}]
     return spec
 
 

@@ -155,10 +155,14 @@ def test_the_days_messages_light_up(kiosk):
         ".filter(t => (t.name || '').endsWith('(lit)')).map(t => t.name)"
     )
     assert glowing == ["mao→stalin (lit)"]
-    labels = kiosk.driver.execute_script(
-        f"return document.querySelector('#{ids.FLOW} .js-plotly-plot').data[0].node.label"
+    node = kiosk.driver.execute_script(
+        f"return document.querySelector('#{ids.FLOW} .js-plotly-plot').data[0].node"
     )
-    assert [label for label in labels if "sent this day" in label] == [
+    # The kiosk's flow names telegrams by day; a tap shows the whole label.
+    assert [label for label in node["label"] if "sent this day" in label] == [
+        "12 Jan (sent this day)"
+    ]
+    assert [data[2] for data in node["customdata"] if "sent this day" in data[2]] == [
         "12 Jan: Mao proposes a flat Soviet refusal (sent this day)"
     ]
 
@@ -187,6 +191,22 @@ def test_the_slider_scrubs_by_drag_and_by_keyboard(kiosk):
     moved = wait_for_query(kiosk, lambda q: q.get("day") != dragged["day"])
     assert moved["day"] > dragged["day"]
     assert "1949" in thumb.get_attribute("aria-valuetext")
+
+
+def test_dragging_the_slider_shows_the_day_under_the_finger(kiosk):
+    open_kiosk(kiosk)
+    thumb = kiosk.find_element(f"#{ids.DAY} [role='slider']")
+    track = kiosk.find_element(f"#{ids.DAY} .dash-slider-track")
+    drag = ActionChains(kiosk.driver).click_and_hold(thumb)
+    drag.move_by_offset(track.size["width"] // 3, 0).perform()
+    tooltip = kiosk.find_element(f"#{ids.DAY}-tooltip-1-content")
+    kiosk._wait_for(lambda _d: "1949" in tooltip.text, timeout=5, msg="a day in the tooltip")
+    day = tooltip.text
+    ActionChains(kiosk.driver).release().perform()
+    # The day shown while dragging is the day the charts then go to.
+    dropped = wait_for_query(kiosk, lambda q: "day" in q)
+    kiosk.wait_for_contains_text(f"#{ids.DAY_LABEL}", day.replace(" 1949", ""))
+    assert dropped["day"] > "1949-02-01"
 
 
 def test_a_story_step_sets_the_views(kiosk):
