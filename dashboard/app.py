@@ -336,7 +336,7 @@ def render_page(
         spec("flow", state, shown),
         filters.summary(shown, state),
         details.render(context.corpus, shown, state),
-        not state.message,
+        not (state.message or state.event),
         [html.P(text) for text in (*page_warnings, *state.warnings)],
         page.class_for(state.look),
         *describe.render(context.corpus, shown, state),

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
 
-from dashboard.model import Corpus
+from dashboard.model import EVENT_ID, Corpus
 
 # Every URL parameter, documented once; tests check that the README's table lists them all.
 PARAMETERS: dict[str, str] = {
@@ -18,6 +18,7 @@ PARAMETERS: dict[str, str] = {
     "people": "comma-separated people: ids, names, aliases or codenames (Filippov finds Stalin)",
     "kind": "comma-separated kinds of message (coded telegram, cable...)",
     "message": "comma-separated message ids whose records are open",
+    "event": "id of a context event whose record is open (e01...), from a tap on the timeline",
     "names": "`codename` labels people by the names the documents use (Filippov, Andreev)",
     "look": "`presentation` for large type, high contrast and thick lines (projectors)",
     "day": "the day playback stands on, YYYY-MM-DD: its messages light up in every view",
@@ -43,6 +44,7 @@ class ViewState:
     people: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     message: tuple[str, ...] = ()
+    event: str | None = None
     codenames: bool = False
     look: str = DEFAULT_LOOK
     day: date | None = None
@@ -70,6 +72,8 @@ class ViewState:
                 pairs.append((key, LIST_SEPARATOR.join(values)))
         if self.message:
             pairs.append(("message", LIST_SEPARATOR.join(self.message)))
+        if self.event is not None:
+            pairs.append(("event", self.event))
         if self.codenames:
             pairs.append(("names", "codename"))
         if self.look != DEFAULT_LOOK:
@@ -133,6 +137,10 @@ class ViewState:
                 message.append(ident)
             else:
                 warnings.append(f"There is no message {ident!r}; nothing was opened for it.")
+        event = params.get("event")
+        if event is not None and event not in set(corpus.events[EVENT_ID]):
+            warnings.append(f"There is no context event {event!r}; nothing was opened for it.")
+            event = None
 
         names = params.get("names", "")
         if names not in ("", "codename", "name"):
@@ -151,6 +159,7 @@ class ViewState:
             people=tuple(people),
             kinds=tuple(kinds),
             message=tuple(message),
+            event=event,
             codenames=names == "codename",
             look=look,
             day=day,

@@ -79,6 +79,23 @@ def test_sync_record_link_opens_record(corpus):
     assert search == "?message=m15"
 
 
+def test_sync_a_tap_on_a_context_event_opens_its_record(corpus):
+    tap = {"points": [{"customdata": ["event", "e01"]}]}
+    assert sync(corpus, "?message=m07", ids.TIMELINE, tap)[0] == "?event=e01"
+    # One record at a time: a message replaces the event; closing leaves neither.
+    link = {"type": ids.RECORD_LINK, "message": "m15"}
+    assert sync(corpus, "?event=e01", link, 1)[0] == "?message=m15"
+    assert sync(corpus, "?event=e01", ids.DETAILS_CLOSE, 1)[0] == ""
+
+
+def test_render_an_open_context_event(context):
+    records, close_hidden = render_page(context, "?event=e01", "/")[4:6]
+    text = json.dumps(records, default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    event = context.corpus.events.set_index("event_id").loc["e01"]
+    assert event["title"] in text and event["source"] in text and "1 Jan 1949" in text
+    assert close_hidden is False
+
+
 def test_render_summary_and_records(context):
     _network, _timeline, _flow, summary, records, close_hidden, warnings, page = render_page(
         context, "?start=1949-01-10&end=1949-01-15&message=m07", "/"

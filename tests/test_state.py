@@ -42,6 +42,12 @@ def test_round_trip(corpus):
     assert again == state and again.warnings == ()
 
 
+def test_an_open_context_event_round_trips(corpus):
+    state = ViewState.default(corpus).with_changes(event="e2", end=date(1949, 2, 28))
+    assert state.to_query(corpus) == "?end=1949-02-28&event=e2"
+    assert ViewState.from_query("?end=1949-02-28&event=e2", corpus) == state
+
+
 def test_aliases_in_the_url_find_people(corpus):
     state = ViewState.from_query("?people=Filippov,Mao%20Tse-tung", corpus)
     assert state.people == ("stalin", "mao") and state.warnings == ()
@@ -58,6 +64,7 @@ def test_aliases_in_the_url_find_people(corpus):
         ("?people=Zhukov", "people", (), "Zhukov"),
         ("?kind=postcard", "kinds", (), "postcard"),
         ("?message=zz", "message", (), "zz"),
+        ("?event=e99", "event", None, "e99"),
         ("?look=neon", "look", "default", "neon"),
         ("?colour=red", "codenames", False, "colour"),
     ],

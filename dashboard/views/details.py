@@ -15,15 +15,20 @@ from dashboard.model import (
     DATE,
     DATE_CERTAINTY,
     DATE_NOTE,
+    END,
+    EVENT_ID,
     IN_REPLY_TO,
     KIND,
     MEMBER,
     MESSAGE_ID,
+    PEOPLE,
     POLITBURO,
     SOURCE,
+    START,
     SUMMARY,
     TITLE,
     Corpus,
+    split_list,
 )
 from dashboard.state import ViewState
 
@@ -42,7 +47,11 @@ def layout() -> html.Aside:
 
 
 def render(whole: Corpus, shown: Corpus, state: ViewState) -> list:
-    """Full records for the open messages; otherwise a list of the messages in view."""
+    """Full records for the open messages, or the open context event; otherwise a list of the
+    messages in view."""
+    if state.event is not None:
+        events = whole.events[whole.events[EVENT_ID] == state.event]
+        return [html.H2("Context event"), *[event_record(whole, row) for _, row in events.iterrows()]]
     if state.message:
         records = whole.messages[whole.messages[MESSAGE_ID].isin(state.message)]
         heading = "Record" if len(records) == 1 else f"{len(records)} records"
@@ -106,6 +115,36 @@ def record(corpus: Corpus, row: pd.Series, codenames: bool) -> html.Article:
         className="record",
         children=[
             html.H3(row[TITLE] or row[MESSAGE_ID]),
+            html.Dl(
+                [
+                    part
+                    for label, value in facts
+                    if value
+                    for part in (html.Dt(label), html.Dd(value))
+                ]
+            ),
+        ],
+    )
+
+
+def event_record(corpus: Corpus, row: pd.Series) -> html.Article:
+    """A context event of the timeline: what happened, when, to whom, and the source."""
+    when = f"{row[START]:%d %b %Y}".lstrip("0")
+    if pd.notna(row[END]) and row[END] != row[START]:
+        when += f" to {row[END]:%d %b %Y}".replace(" 0", " ")
+    if row[DATE_CERTAINTY] not in ("", "exact"):
+        when += f" ({CERTAINTY_LABEL.get(row[DATE_CERTAINTY], row[DATE_CERTAINTY])})"
+    facts = [
+        ("Date", when),
+        ("Summary", row[SUMMARY]),
+        ("People", ", ".join(corpus.label(p) for p in split_list(row[PEOPLE]))),
+        ("Source", row[SOURCE]),
+        ("Record id", row[EVENT_ID]),
+    ]
+    return html.Article(
+        className="record",
+        children=[
+            html.H3(row[TITLE]),
             html.Dl(
                 [
                     part

@@ -19,7 +19,7 @@ def next_state(
 ) -> ViewState:
     """The state after one input changed; unchanged when the input says nothing new."""
     if isinstance(trigger, dict) and trigger.get("type") == ids.RECORD_LINK:
-        return state.with_changes(message=(trigger["message"],)) if value else state
+        return state.with_changes(event=None, message=(trigger["message"],)) if value else state
     handler = HANDLERS.get(trigger)
     new = handler(state, value, corpus) if handler else state
     # A visitor's touch ends the kiosk's attract loop; the clock and the idle timer do not.
@@ -37,17 +37,23 @@ def _dates(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     start, end = _as_date(start), _as_date(end)
     if (start, end) == (state.start, state.end):
         return state
-    return state.with_changes(start=min(start, end), end=max(start, end), message=())
+    return state.with_changes(start=min(start, end), end=max(start, end), message=(), event=None)
 
 
 def _people(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     people = tuple(value or ())
-    return state if people == state.people else state.with_changes(people=people, message=())
+    return (
+        state
+        if people == state.people
+        else state.with_changes(people=people, message=(), event=None)
+    )
 
 
 def _kinds(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     kinds = tuple(value or ())
-    return state if kinds == state.kinds else state.with_changes(kinds=kinds, message=())
+    return (
+        state if kinds == state.kinds else state.with_changes(kinds=kinds, message=(), event=None)
+    )
 
 
 def _names(state: ViewState, value: object, corpus: Corpus) -> ViewState:
@@ -59,7 +65,7 @@ def _reset(state: ViewState, value: object, corpus: Corpus) -> ViewState:
 
 
 def _close(state: ViewState, value: object, corpus: Corpus) -> ViewState:
-    return state.with_changes(message=()) if value else state
+    return state.with_changes(message=(), event=None) if value else state
 
 
 def clicked(click_data: dict | None) -> tuple[str, str] | None:
@@ -74,15 +80,18 @@ def clicked(click_data: dict | None) -> tuple[str, str] | None:
 
 
 def _click(state: ViewState, value: object, corpus: Corpus) -> ViewState:
-    """A person filters to their messages; a message or an edge opens its records."""
+    """A person filters to their messages; a message or an edge opens its records, a context
+    event its own."""
     target = clicked(value)  # type: ignore[arg-type]
     if target is None:
         return state
     kind, key = target
     if kind == "person":
-        return state.with_changes(people=(key,), message=())
+        return state.with_changes(people=(key,), message=(), event=None)
     if kind in ("message", "edge"):
-        return state.with_changes(message=tuple(key.split(",")))
+        return state.with_changes(event=None, message=tuple(key.split(",")))
+    if kind == "event":
+        return state.with_changes(event=key, message=())
     return state
 
 
@@ -106,7 +115,7 @@ def _flow_click(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     if target is not None and target[0] == "member":
         copies = drawn().copies
         received = copies.loc[copies[MEMBER] == target[1], MESSAGE_ID].drop_duplicates()
-        return state.with_changes(message=tuple(received)) if len(received) else state
+        return state.with_changes(event=None, message=tuple(received)) if len(received) else state
     return _click(state, value, corpus)
 
 
@@ -115,7 +124,7 @@ def _brush(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     relayout = value or {}
     if relayout.get("xaxis.autorange"):
         first, last = (day.date() for day in corpus.period)
-        return state.with_changes(start=first, end=last, message=())
+        return state.with_changes(start=first, end=last, message=(), event=None)
     bounds = relayout.get("xaxis.range") or [
         relayout.get("xaxis.range[0]"),
         relayout.get("xaxis.range[1]"),
@@ -129,7 +138,7 @@ def _brush(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     start, end = max(start, first), min(end, last)
     if start > end or (start, end) == (state.start, state.end):
         return state
-    return state.with_changes(start=start, end=end, message=())
+    return state.with_changes(start=start, end=end, message=(), event=None)
 
 
 # --- the exhibit: playback, the guided story, the kiosk's idle loop -----------------------
@@ -177,7 +186,7 @@ def _scrub(state: ViewState, value: object, corpus: Corpus) -> ViewState:
         return state
     day = corpus.period[0].date() + timedelta(days=int(value))  # type: ignore[call-overload]
     day = min(max(day, state.start), state.end)
-    return state if day == state.day else state.with_changes(day=day, message=())
+    return state if day == state.day else state.with_changes(day=day, message=(), event=None)
 
 
 def story_step(state: ViewState, corpus: Corpus, step: int) -> ViewState:
@@ -190,6 +199,7 @@ def story_step(state: ViewState, corpus: Corpus, step: int) -> ViewState:
         people=tuple(split_list(row[PEOPLE])),
         kinds=(),
         message=(),
+        event=None,
         day=None,
         playing=False,
     )

@@ -173,3 +173,29 @@ def test_brushing_the_timeline_sets_the_dates(page):
     ).release().perform()
     page.wait_for_contains_text(f"#{ids.SUMMARY}", "10 - 20 Jan 1949", timeout=10)
     assert "start=1949-01-10&end=1949-01-20" in page.driver.current_url
+
+
+def test_clicking_a_context_event_opens_its_record(page):
+    page.driver.get(page.server_url + "/?end=1949-01-09")
+    wait_for_summary(page, "1 - 9 Jan 1949")
+    # Where plotly drew the marker of the first context event (1 January), from the middle.
+    dx, dy = figure_value(
+        page,
+        ids.TIMELINE,
+        "(() => { const l = gd._fullLayout; const box = gd.getBoundingClientRect();"
+        " const t = gd._fullData.find(t => t.customdata && t.customdata[0][0] === 'event'"
+        "  && t.customdata[0][1] === 'e01');"
+        " return [l._size.l + l.xaxis.d2p(t.x[0]) - box.width / 2,"
+        "  l._size.t + l.yaxis.d2p(t.y[0]) - box.height / 2]; })()",
+    )
+    surface = page.find_element(f"#{ids.TIMELINE} .main-svg")
+    page.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", surface)
+    ActionChains(page.driver).move_to_element(surface).move_by_offset(
+        round(dx), round(dy)
+    ).click().perform()
+    page.wait_for_contains_text(f"#{ids.DETAILS}", "Chiang's peace offer", timeout=10)
+    assert "event=e01" in page.driver.current_url
+    assert "Record id" in page.find_element(f"#{ids.DETAILS}").text
+    page.find_element(f"#{ids.DETAILS_CLOSE}").click()
+    page.wait_for_contains_text(f"#{ids.DETAILS}", "Messages in view", timeout=10)
+    assert page.get_logs() == []
