@@ -51,7 +51,10 @@ def render(whole: Corpus, shown: Corpus, state: ViewState) -> list:
     messages in view."""
     if state.event is not None:
         events = whole.events[whole.events[EVENT_ID] == state.event]
-        return [html.H2("Context event"), *[event_record(whole, row) for _, row in events.iterrows()]]
+        return [
+            html.H2("Context event"),
+            *[event_record(whole, row) for _, row in events.iterrows()],
+        ]
     if state.message:
         records = whole.messages[whole.messages[MESSAGE_ID].isin(state.message)]
         heading = "Record" if len(records) == 1 else f"{len(records)} records"
