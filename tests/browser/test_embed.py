@@ -48,6 +48,13 @@ def svg_width(driver, graph: str) -> str | None:
     )
 
 
+def resize_frame(driver, frame: str, width: int) -> None:
+    """Set the width of a frame on the presenter's page, as its author would, and go back in."""
+    driver.switch_to.default_content()
+    driver.execute_script(f"document.getElementById('{frame}').width = '{width}'")
+    driver.switch_to.frame(frame)
+
+
 def test_embed_fills_a_narrow_iframe_and_follows_its_size(dash_duo):
     dash_duo.start_server(framing_app())
     driver = dash_duo.driver
@@ -69,9 +76,7 @@ def test_embed_fills_a_narrow_iframe_and_follows_its_size(dash_duo):
     wait(dash_duo, lambda d: d.find_elements("css selector", ".hoverlayer .hovertext"))
 
     # The presenter's page widens the frame: the chart follows.
-    driver.switch_to.default_content()
-    driver.execute_script("document.getElementById('narrow').width = '600'")
-    driver.switch_to.frame("narrow")
+    resize_frame(driver, "narrow", 600)
     wait(dash_duo, lambda d: svg_width(d, ids.NETWORK) == "600")
     assert plot_box(driver, ids.NETWORK)[:2] == [600, 400]
     assert dash_duo.get_logs() == []
@@ -93,15 +98,11 @@ def test_a_narrow_frame_gets_short_names_until_it_widens(dash_duo):
     assert "Iosif Stalin" not in network_labels(driver)
     assert not driver.find_elements("css selector", f"#{ids.NETWORK} .legend")
 
-    driver.switch_to.default_content()
-    driver.execute_script("document.getElementById('narrow').width = '900'")
-    driver.switch_to.frame("narrow")
+    resize_frame(driver, "narrow", 900)
     wait(dash_duo, lambda d: "Iosif Stalin" in network_labels(d))
     assert driver.find_elements("css selector", f"#{ids.NETWORK} .legend")
 
-    driver.switch_to.default_content()
-    driver.execute_script("document.getElementById('narrow').width = '400'")
-    driver.switch_to.frame("narrow")
+    resize_frame(driver, "narrow", 400)
     wait(dash_duo, lambda d: "Stalin" in network_labels(d))
     assert dash_duo.get_logs() == []
 
