@@ -109,7 +109,8 @@ def build_layout(context: Context, idle_seconds: float = exhibit.DEFAULT_IDLE_SE
                         ids.TIMELINE,
                         "Day by day",
                         "One mark per message in its sender's row; hollow marks have uncertain "
-                        "dates. Drag across the chart or the strip below it to pick dates.",
+                        "dates, and the lanes on top are context. Choose any mark to read its "
+                        "record; drag across the chart or the strip below it to pick dates.",
                         "panel-timeline",
                         460,
                     ),
@@ -117,7 +118,8 @@ def build_layout(context: Context, idle_seconds: float = exhibit.DEFAULT_IDLE_SE
                         ids.FLOW,
                         "Where the copies went",
                         "Distribution copies of each decoded telegram, from sender to "
-                        "message to the Soviet leaders who received them.",
+                        "message to the Soviet leaders who received them. Choose a leader to "
+                        "read the telegrams they were sent.",
                         "panel-flow",
                         380,
                     ),
