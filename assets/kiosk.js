@@ -46,8 +46,9 @@
   // the old URL, so it would undo the change. So a touch or key on a control holds the clock
   // until the app answers (the page re-enables it from the URL), or, if the touch changed
   // nothing, for a few seconds: long enough for a busy server to answer first.
+  // Dash's slider and date picker draw their bars and day cells without a role: named here.
   var CONTROLS = "button, a, input, label, select, [role='slider'], [role='option'], " +
-    ".js-plotly-plot";
+    ".dash-slider-root, .dash-datepicker, .dash-dropdown, .js-plotly-plot";
   var HOLD_MS = 4000;
   var resumeClock = null;
   function holdClock(event) {

@@ -352,13 +352,25 @@ AUTOMATIC_INPUTS = (ids.CLOCK, ids.IDLE)
 
 
 def _trigger() -> tuple[str | dict | None, object]:
-    """Which input fired (the timeline zoom as `.relayoutData`), and its value; of several,
-    the first a visitor fired."""
+    """Which input fired (the timeline zoom as `.relayoutData`), and its value.
+
+    Of several that came in one request: a person's input that carries a value, then the
+    clock or the idle store, then the rest (such as the records' buttons, which report
+    themselves with no clicks when a render rebuilds them); in the request's order within each.
+    """
+    values = {fired["prop_id"]: fired["value"] for fired in ctx.triggered}
     fired = list(ctx.triggered_prop_ids.items())
     if not fired:
         return ids.URL, None
-    prop_id, component = next(((p, c) for p, c in fired if c not in AUTOMATIC_INPUTS), fired[0])
-    value = next(t["value"] for t in ctx.triggered if t["prop_id"] == prop_id)
+
+    def rank(item: tuple[str, object]) -> int:
+        prop_id, component = item
+        if component in AUTOMATIC_INPUTS:
+            return 1
+        return 0 if values.get(prop_id) is not None else 2
+
+    prop_id, component = min(fired, key=rank)  # the first of the best rank
+    value = values.get(prop_id)
     if prop_id.endswith(".relayoutData"):
         return f"{ids.TIMELINE}.relayoutData", value
     return (dict(component) if isinstance(component, dict) else component), value

@@ -239,17 +239,23 @@ def test_sync_flow_click_during_playback_uses_the_flow_drawn(corpus):
     assert "message=m09" in sync(corpus, "", ids.FLOW, link)[0]
 
 
-def sync_request(client, search, changed: dict[str, object]):
+def sync_request(
+    client, search, changed: dict[str, object], links: dict[str, object] | None = None
+):
     """Ask the URL-owning callback, as the browser does, after the inputs in `changed` fired
-    together (the browser merges inputs that fire before their request goes out)."""
+    together (the browser merges inputs that fire before their request goes out). `links`
+    gives the records' buttons on the page, message id: clicks."""
     dependencies = client.get("/_dash-dependencies").get_json()
     sync_url = next(d for d in dependencies if d["output"].startswith(f"..{ids.URL}.search"))
     current = {f"{ids.URL}.search": search, **changed}
 
-    def value_of(entry):
-        if isinstance(entry["id"], dict):  # the records' links, a pattern: none are open
-            return []
-        return current.get(f"{entry['id']}.{entry['property']}")
+    def given(entry):
+        if str(entry["id"]).startswith("{"):  # the records' buttons, a pattern: one each
+            return [
+                {"id": record_link(m), "property": "n_clicks", "value": clicks}
+                for m, clicks in (links or {}).items()
+            ]
+        return {**entry, "value": current.get(f"{entry['id']}.{entry['property']}")}
 
     payload = {
         "output": sync_url["output"],
@@ -257,7 +263,7 @@ def sync_request(client, search, changed: dict[str, object]):
             {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
             for part in sync_url["output"].strip(".").split("...")
         ],
-        "inputs": [{**entry, "value": value_of(entry)} for entry in sync_url["inputs"]],
+        "inputs": [given(entry) for entry in sync_url["inputs"]],
         "changedPropIds": list(changed),
         "state": [],
     }
@@ -272,6 +278,22 @@ def test_a_pause_that_fires_with_a_clock_tick_still_pauses(client, tick_first):
     changed = {**tick, **pause} if tick_first else {**pause, **tick}
     answer = sync_request(client, "?day=1949-01-10&play=on", changed)
     assert answer[ids.URL]["search"] == "?day=1949-01-10"
+
+
+def record_link(message: str) -> dict:
+    return {"message": message, "type": ids.RECORD_LINK}
+
+
+def test_a_tick_beats_record_buttons_that_report_no_click(client):
+    # A render rebuilds the list of records; its buttons then report themselves, unclicked.
+    button = json.dumps(record_link("m07"), separators=(",", ":"), sort_keys=True)
+    changed = {f"{button}.n_clicks": None, f"{ids.CLOCK}.n_intervals": 7}
+    answer = sync_request(client, "?day=1949-01-10&play=on", changed, links={"m07": None})
+    assert answer[ids.URL]["search"] == "?day=1949-01-11&play=on"
+    # A real click on one of them still opens its record, over the tick.
+    changed[f"{button}.n_clicks"] = 1
+    answer = sync_request(client, "?day=1949-01-10&play=on", changed, links={"m07": 1})
+    assert answer[ids.URL]["search"] == "?message=m07&day=1949-01-10&play=on"
 
 
 def test_a_clock_tick_alone_moves_playback_on(client):
