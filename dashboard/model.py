@@ -636,18 +636,25 @@ def _check_story_period(frames: dict[str, pd.DataFrame], problems: list[Problem]
 
 
 def _alias_index(people: pd.DataFrame) -> tuple[dict[str, str], list[Problem]]:
-    """Map every id, name, codename and alias to its person; one name, one person."""
+    """Map every id, name, short name, codename and alias to its person; one name, one person."""
     index: dict[str, str] = {}
     clashes: list[Problem] = []
     path = people.attrs.get("path", PEOPLE_FILE)
     for position, row in people.iterrows():
-        names = [row[PERSON_ID], row[NAME], row[CODENAME], *split_list(row[ALIASES])]
-        for alias in filter(None, names):
-            key = fold(alias)
-            owner = index.setdefault(key, row[PERSON_ID])
+        names = [
+            (PERSON_ID, row[PERSON_ID]),
+            (NAME, row[NAME]),
+            (SHORT_NAME, row[SHORT_NAME]),
+            (CODENAME, row[CODENAME]),
+            *((ALIASES, alias) for alias in split_list(row[ALIASES])),
+        ]
+        for column, alias in names:
+            if not alias:
+                continue
+            owner = index.setdefault(fold(alias), row[PERSON_ID])
             if owner != row[PERSON_ID]:
                 clashes.append(
-                    Problem(path, _row(position), ALIASES, f"{alias!r} already names {owner!r}")
+                    Problem(path, _row(position), column, f"{alias!r} already names {owner!r}")
                 )
     return index, clashes
 

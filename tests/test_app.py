@@ -96,6 +96,21 @@ def test_render_an_open_context_event(context):
     assert close_hidden is False
 
 
+def test_an_event_record_follows_the_codename_toggle_and_a_message_can_open_beside_it(context):
+    def records(search):
+        found = render_page(context, search, "/")[4]
+        return json.dumps(found, default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+
+    event = next(
+        e for e in context.corpus.events.to_dict("records") if "mikoyan" in e["people"].split(";")
+    )
+    # Its people: by name, or by the name the documents use.
+    assert "Anastas Mikoyan" in records(f"?event={event['event_id']}")
+    assert "Anastas Mikoyan" not in records(f"?event={event['event_id']}&names=codename")
+    both = records(f"?event={event['event_id']}&message=m07")
+    assert event["title"] in both and "Mao proposes a flat Soviet refusal" in both
+
+
 def test_render_summary_and_records(context):
     _network, _timeline, _flow, summary, records, close_hidden, warnings, page = render_page(
         context, "?start=1949-01-10&end=1949-01-15&message=m07", "/"

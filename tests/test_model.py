@@ -191,6 +191,23 @@ def test_alias_naming_two_people(tmp_path):
     assert (problem.row, problem.column) == (3, "aliases")
 
 
+def test_short_name_naming_two_people(tmp_path):
+    bad = [dict(p) for p in PEOPLE]
+    bad[3]["short_name"] = "Stalin"  # Molotov's row, 5 in the file
+    problem = only_problem(error_for(write_corpus(tmp_path, people=bad)))
+    assert (problem.row, problem.column) == (5, "short_name") and "'Stalin'" in problem.message
+
+
+def test_short_names_label_and_find_their_person(tmp_path):
+    people = [dict(p) for p in PEOPLE]
+    people[3]["short_name"] = "V. M. Molotov"
+    corpus = load_corpus(write_corpus(tmp_path, people=people))
+    assert corpus.resolve("v. m. molotov") == "molotov"
+    assert corpus.label("molotov", short=True) == "V. M. Molotov"
+    assert corpus.label("molotov") == "Vyacheslav Molotov"
+    assert corpus.label("mao", short=True) == "Mao Zedong"  # none given: the name stands
+
+
 def test_all_problems_reported_together(tmp_path):
     messages = [dict(m) for m in MESSAGES]
     messages[0]["date"] = "soon"

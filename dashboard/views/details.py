@@ -49,20 +49,22 @@ def layout() -> html.Aside:
 def render(whole: Corpus, shown: Corpus, state: ViewState) -> list:
     """Full records for the open messages, or the open context event; otherwise a list of the
     messages in view."""
+    # A click opens one or the other; a link written by hand may ask for both.
+    opened = []
     if state.event is not None:
         events = whole.events[whole.events[EVENT_ID] == state.event]
-        return [
+        opened += [
             html.H2("Context event"),
-            *[event_record(whole, row) for _, row in events.iterrows()],
+            *[event_record(whole, row, state.codenames) for _, row in events.iterrows()],
         ]
     if state.message:
         records = whole.messages[whole.messages[MESSAGE_ID].isin(state.message)]
         heading = "Record" if len(records) == 1 else f"{len(records)} records"
-        return [
+        opened += [
             html.H2(heading),
             *[record(whole, row, state.codenames) for _, row in records.iterrows()],
         ]
-    return message_list(shown, state)
+    return opened or message_list(shown, state)
 
 
 def message_list(shown: Corpus, state: ViewState) -> list:
@@ -130,7 +132,7 @@ def record(corpus: Corpus, row: pd.Series, codenames: bool) -> html.Article:
     )
 
 
-def event_record(corpus: Corpus, row: pd.Series) -> html.Article:
+def event_record(corpus: Corpus, row: pd.Series, codenames: bool = False) -> html.Article:
     """A context event of the timeline: what happened, when, to whom, and the source."""
     when = f"{row[START]:%d %b %Y}".lstrip("0")
     if pd.notna(row[END]) and row[END] != row[START]:
@@ -140,7 +142,7 @@ def event_record(corpus: Corpus, row: pd.Series) -> html.Article:
     facts = [
         ("Date", when),
         ("Summary", row[SUMMARY]),
-        ("People", ", ".join(corpus.label(p) for p in split_list(row[PEOPLE]))),
+        ("People", ", ".join(corpus.label(p, codenames) for p in split_list(row[PEOPLE]))),
         ("Source", row[SOURCE]),
         ("Record id", row[EVENT_ID]),
     ]

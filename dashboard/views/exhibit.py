@@ -152,7 +152,8 @@ def kiosk_spec(context: Context, view: str, state: ViewState, shown: Corpus | No
     timeline leaves its range strip to the day slider above it.
     """
     look = "presentation" if view == "network" else DEFAULT_LOOK
-    # The flow's strip has no room for telegram titles: it names them by day (a tap shows all).
+    # The flow's strip has no room for telegram titles: it names them by day and people by
+    # short names (a tap shows the whole label).
     spec = context.spec(view, replace(state, look=look), shown, short=view == "flow")
     if view == "network":
         layout = spec["layout"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import cache
 
 import pandas as pd
 
@@ -102,6 +103,7 @@ def _flow_click(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     point = points[0] if points else {}
     number = point.get("pointNumber")
 
+    @cache
     def drawn() -> Corpus:
         # During playback the flow draws only the copies sent by the day.
         return state.filter(corpus).played(state.day)[0]
