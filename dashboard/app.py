@@ -253,20 +253,18 @@ def register_callbacks(app: Dash, context: Context) -> None:
     )
 
 
-# Narrow when the widest chart drawn (or, before any is, the window) is under THRESHOLD px.
+# Narrow when the page's own width is under THRESHOLD px. The page is watched, not the window
+# or the charts: the charts may not be drawn yet at the first measure, and the page changes
+# width with no resize of the window when it dresses itself as an embed after its first answer.
 NARROW_WATCH = f"""function (pathname) {{
-    var charts = ["{ids.NETWORK}", "{ids.TIMELINE}", "{ids.FLOW}"];
+    var page = document.getElementById("{ids.ROOT}");
     function narrow() {{
-        var widths = charts.map(function (id) {{
-            var chart = document.getElementById(id);
-            return chart ? chart.offsetWidth : 0;
-        }});
-        return (Math.max.apply(null, widths) || window.innerWidth) < THRESHOLD;
+        return (page ? page.clientWidth : window.innerWidth) < THRESHOLD;
     }}
-    if (!window.dispatchesWatchesWidth) {{
+    if (page && !window.dispatchesWatchesWidth && window.ResizeObserver) {{
         window.dispatchesWatchesWidth = true;
         var settle = null;
-        window.addEventListener("resize", function () {{
+        new ResizeObserver(function () {{
             window.clearTimeout(settle);
             settle = window.setTimeout(function () {{
                 var now = narrow();
@@ -274,8 +272,8 @@ NARROW_WATCH = f"""function (pathname) {{
                     window.dispatchesNarrow = now;
                     window.dash_clientside.set_props("{ids.NARROW}", {{data: now}});
                 }}
-            }}, 200);
-        }});
+            }}, 150);
+        }}).observe(page);
     }}
     window.dispatchesNarrow = narrow();
     return window.dispatchesNarrow;

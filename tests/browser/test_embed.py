@@ -107,6 +107,18 @@ def test_a_narrow_frame_gets_short_names_until_it_widens(dash_duo):
     assert dash_duo.get_logs() == []
 
 
+def test_a_frame_just_wider_than_the_line_gets_the_full_names(dash_duo):
+    """Measured as an embed, not as the page it is drawn from before its first render."""
+    dash_duo.start_server(framing_app())
+    driver = dash_duo.driver
+    driver.get(dash_duo.server_url + "/test-frames")
+    resize_frame(driver, "narrow", 680)
+    driver.execute_script("location.reload()")
+    wait(dash_duo, lambda d: d.find_elements("css selector", f"#{ids.NETWORK} .main-svg"))
+    wait(dash_duo, lambda d: "Iosif Stalin" in network_labels(d))
+    assert dash_duo.get_logs() == []
+
+
 def test_click_in_an_embed_opens_the_record_over_the_chart(dash_duo):
     dash_duo.start_server(framing_app())
     driver = dash_duo.driver
