@@ -14,7 +14,7 @@ from dashboard.model import Corpus
 from dashboard.state import ViewState
 from dashboard.views import describe, details, exhibit, filters, share
 from dashboard.views.filters import NAMES_CODENAME, NAMES_REAL
-from dashboard.views.interactions import next_state
+from dashboard.views.interactions import AUTOMATIC_INPUTS, next_state
 from dashboard.views.pages import page_for
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -326,35 +326,34 @@ def render_page(
     state = ViewState.from_query(search, context.corpus)
     page, page_warnings = page_for(pathname)
     shown = context.shown(state)
+    # What playback has drawn by its day: two charts and their text alternatives share it.
+    playback = shown.played(state.day)
     if page.kind == "kiosk":
-        spec = partial(exhibit.kiosk_spec, context)
+        spec = partial(exhibit.kiosk_spec, context, shown=shown, playback=playback)
     else:
-        spec = partial(context.spec, narrow=narrow)
+        spec = partial(context.spec, shown=shown, narrow=narrow, playback=playback)
     return (
-        spec("network", state, shown),
-        spec("timeline", state, shown),
-        spec("flow", state, shown),
+        spec("network", state),
+        spec("timeline", state),
+        spec("flow", state),
         filters.summary(shown, state),
         details.render(context.corpus, shown, state),
         not (state.message or state.event),
         [html.P(text) for text in (*page_warnings, *state.warnings)],
         page.class_for(state.look),
-        *describe.render(context.corpus, shown, state),
+        *describe.render(context.corpus, shown, state, playback),
         *exhibit.render(context.corpus, shown, state),
     )
-
-
-# Inputs that fire by themselves, not by a visitor's hand. The browser sends inputs that fire
-# close together as one request; a tap that travels with a clock tick must not be lost to it.
-AUTOMATIC_INPUTS = (ids.CLOCK, ids.IDLE)
 
 
 def _trigger() -> tuple[str | dict | None, object]:
     """Which input fired (the timeline zoom as `.relayoutData`), and its value.
 
-    Of several that came in one request: a person's input that carries a value, then the
-    clock or the idle store, then the rest (such as the records' buttons, which report
-    themselves with no clicks when a render rebuilds them); in the request's order within each.
+    The browser sends inputs that fire close together as one request, and a tap that travels
+    with a clock tick must not be lost to it. Of several in one request: a person's input that
+    carries a value, then the clock or the idle store, then the rest (such as the records'
+    buttons, which report themselves with no clicks when a render rebuilds them); in the
+    request's order within each.
     """
     values = {fired["prop_id"]: fired["value"] for fired in ctx.triggered}
     fired = list(ctx.triggered_prop_ids.items())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -21,8 +22,10 @@ VIEW_NAMES = {
 }
 
 
+@cache
 def dataset_version() -> str:
-    """The installed version; from pyproject.toml when the package is run uninstalled."""
+    """The installed version; from pyproject.toml when the package is run uninstalled.
+    Read once: the share panel cites it on every change of the URL."""
     try:
         return metadata.version(DISTRIBUTION)
     except metadata.PackageNotFoundError:

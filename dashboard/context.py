@@ -71,14 +71,17 @@ class Context:
         shown: Corpus | None = None,
         narrow: bool = False,
         short: bool | None = None,
+        playback: tuple[Corpus, frozenset[str] | None] | None = None,
     ) -> dict:
         """One view's figure for a state, as the plain dict the page sends; `narrow` for a
         frame narrower than NARROW_BELOW_PX. `short` labels (short names, telegrams by day)
-        come with `narrow`, or alone where a chart is small but its type must stay large."""
+        come with `narrow`, or alone where a chart is small but its type must stay large.
+        `playback` is `shown.played(state.day)`, for a caller that has it already."""
         short = narrow if short is None else short
         shown = self.shown(state) if shown is None else shown
-        # Playback: the network and the flow grow to the day, whose own messages light up.
-        until, lit = shown.played(state.day)
+        if view in ("network", "flow"):
+            # Playback: they grow to the day, whose own messages light up.
+            until, lit = shown.played(state.day) if playback is None else playback
         last = state.day or state.end
         if view == "network":
             spec = figures.network_spec(

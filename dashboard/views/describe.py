@@ -32,7 +32,7 @@ from dashboard.model import (
     people_in,
     split_list,
 )
-from dashboard.state import ViewState, describe_span
+from dashboard.state import ViewState, day_text, describe_span
 
 YES, NO = "yes", "no"
 
@@ -67,7 +67,7 @@ def network(
     name = partial(whole.label, codenames=state.codenames)
     if messages.empty:
         sentence = (
-            f"No message has been sent by {_day(state.day)} among those shown, so the network "
+            f"No message has been sent by {day_text(state.day)} among those shown, so the network "
             "has no lines yet."
             if state.day
             else f"No messages match the filter ({span}), so the network has no lines."
@@ -88,7 +88,7 @@ def network(
             relayed = int((messages[VIA] != "").sum())
             sentence += f" {_count(relayed, 'message')} went through {', '.join(relays)}."
         if state.day:
-            sentence = f"Sent by {_day(state.day)}: {sentence}"
+            sentence = f"Sent by {day_text(state.day)}: {sentence}"
     if state.day:
         sentence += " " + _lit_sentence(whole, until, lit, state)
     titles = until.messages.set_index(MESSAGE_ID)[TITLE].to_dict()
@@ -106,7 +106,7 @@ def network(
             row += (YES if lit & set(edge[MESSAGE_IDS]) else NO,)
         rows.append(row)
     if state.day:
-        columns += (f"Sent on {_day(state.day)}",)
+        columns += (f"Sent on {day_text(state.day)}",)
     caption = "Lines of the network: sender, recipient and the messages drawn"
     return TextAlternative(sentence, caption, columns, tuple(rows))
 
@@ -124,7 +124,7 @@ def timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlternative:
         if per_day.max() > 1 and len(per_day) > 1:
             busiest = per_day.idxmax()
             sentence += (
-                f" The busiest day is {_day(busiest.date())} with "
+                f" The busiest day is {day_text(busiest.date())} with "
                 f"{_count(int(per_day.max()), 'message')}."
             )
         uncertain = messages[DATE_CERTAINTY].value_counts()
@@ -134,12 +134,12 @@ def timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlternative:
     if not events.empty:
         sentence += f" The top row marks {_count(len(events), 'context event')}."
     if state.day:
-        sentence += f" A line marks {_day(state.day)}, the day playback stands on."
+        sentence += f" A line marks {day_text(state.day)}, the day playback stands on."
     dated = [
         (
             row[DATE],
             (
-                _day(row[DATE].date()),
+                day_text(row[DATE].date()),
                 CERTAINTY_LABEL[row[DATE_CERTAINTY]],
                 row[KIND] or "message",
                 row[TITLE] or row[MESSAGE_ID],
@@ -152,8 +152,8 @@ def timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlternative:
         (
             row[START],
             (
-                _day(row[START].date())
-                + (f" to {_day(row[END].date())}" if pd.notna(row[END]) else ""),
+                day_text(row[START].date())
+                + (f" to {day_text(row[END].date())}" if pd.notna(row[END]) else ""),
                 CERTAINTY_LABEL[row[DATE_CERTAINTY]],
                 f"event: {row[CATEGORY]}" if row[CATEGORY] else "event",
                 row[TITLE],
@@ -181,7 +181,7 @@ def flow(
     name = partial(whole.label, codenames=state.codenames)
     people = whole.people_by_id
     if table.empty:
-        when = f"by {_day(state.day)}" if state.day else _span(state.start, state.end)
+        when = f"by {day_text(state.day)}" if state.day else _span(state.start, state.end)
         sentence = f"No distribution copies are recorded for the messages shown, {when}."
     else:
         telegrams = table[MESSAGE_ID].nunique()
@@ -202,13 +202,13 @@ def flow(
             if not lit_copies.empty:
                 sentence += (
                     f" Copies of {_count(lit_copies[MESSAGE_ID].nunique(), 'telegram')} "
-                    f"sent on {_day(state.day)} are highlighted."
+                    f"sent on {day_text(state.day)} are highlighted."
                 )
     titles = whole.messages.set_index(MESSAGE_ID)[TITLE].to_dict()
     rows = tuple(
         (
             titles.get(row[MESSAGE_ID]) or row[MESSAGE_ID],
-            _day(row[DATE].date()),
+            day_text(row[DATE].date()),
             name(row[SENDER]),
             name(row[MEMBER]),
             str(int(row[COPIES])),
@@ -224,15 +224,21 @@ def flow(
     )
 
 
-DESCRIBERS = {"network": network, "timeline": timeline, "flow": flow}
 # Where each chart's text alternative goes, and what its table is called.
 TEXT_IDS = {ids.NETWORK: ids.NETWORK_TEXT, ids.TIMELINE: ids.TIMELINE_TEXT, ids.FLOW: ids.FLOW_TEXT}
 CHART_NAMES = {"network": "The network", "timeline": "The timeline", "flow": "The copies"}
 
 
-def render(whole: Corpus, shown: Corpus, state: ViewState) -> tuple[list, list, list]:
-    """The text alternatives of the network, the timeline and the flow, in that order."""
-    playback = played(shown, state.day)
+def render(
+    whole: Corpus,
+    shown: Corpus,
+    state: ViewState,
+    playback: tuple[Corpus, frozenset[str] | None] | None = None,
+) -> tuple[list, list, list]:
+    """The text alternatives of the network, the timeline and the flow, in that order;
+    `playback` as `shown.played(state.day)` gives it, if the caller has it."""
+    until, lit = shown.played(state.day) if playback is None else playback
+    playback = (until, lit or frozenset())
     return (
         as_html(network(whole, shown, state, playback), CHART_NAMES["network"]),
         as_html(timeline(whole, shown, state), CHART_NAMES["timeline"]),
@@ -268,23 +274,19 @@ def as_html(alternative: TextAlternative, chart_name: str) -> list:
 
 def _lit_sentence(whole: Corpus, until: Corpus, lit: frozenset[str], state: ViewState) -> str:
     if not lit:
-        return f"Nothing was sent on {_day(state.day)} itself."
+        return f"Nothing was sent on {day_text(state.day)} itself."
     lit_rows = until.messages[until.messages[MESSAGE_ID].isin(lit)]
     titles = "; ".join(
         f"{whole.label(r[SENDER], state.codenames)} to "
         f"{whole.label(r[RECIPIENT], state.codenames)}: {r[TITLE] or r[MESSAGE_ID]}"
         for r in lit_rows.to_dict("records")
     )
-    return f"Highlighted, sent on {_day(state.day)}: {titles}."
+    return f"Highlighted, sent on {day_text(state.day)}: {titles}."
 
 
 def _span(start: date, end: date) -> str:
     text = describe_span(start, end)
     return f"on {text}" if start == end else f"from {text.replace(' - ', ' to ')}"
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
 
 
 def _count(number: int, noun: str, plural: str | None = None) -> str:

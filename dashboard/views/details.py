@@ -30,7 +30,7 @@ from dashboard.model import (
     Corpus,
     split_list,
 )
-from dashboard.state import ViewState
+from dashboard.state import ViewState, day_text
 
 LIST_LIMIT = 40
 
@@ -134,9 +134,9 @@ def record(corpus: Corpus, row: pd.Series, codenames: bool) -> html.Article:
 
 def event_record(corpus: Corpus, row: pd.Series, codenames: bool = False) -> html.Article:
     """A context event of the timeline: what happened, when, to whom, and the source."""
-    when = f"{row[START]:%d %b %Y}".lstrip("0")
+    when = day_text(row[START])
     if pd.notna(row[END]) and row[END] != row[START]:
-        when += f" to {row[END]:%d %b %Y}".replace(" 0", " ")
+        when += f" to {day_text(row[END])}"
     if row[DATE_CERTAINTY] not in ("", "exact"):
         when += f" ({CERTAINTY_LABEL.get(row[DATE_CERTAINTY], row[DATE_CERTAINTY])})"
     facts = [

@@ -14,7 +14,6 @@ from dashboard.context import Context
 from dashboard.figures import is_event_trace
 from dashboard.model import (
     ARCHIVE_REFS,
-    DATE,
     SOURCE,
     TEXT,
     TITLE,
@@ -143,7 +142,13 @@ def story_panel(corpus: Corpus) -> html.Section:
     )
 
 
-def kiosk_spec(context: Context, view: str, state: ViewState, shown: Corpus | None = None) -> dict:
+def kiosk_spec(
+    context: Context,
+    view: str,
+    state: ViewState,
+    shown: Corpus | None = None,
+    playback: tuple[Corpus, frozenset[str] | None] | None = None,
+) -> dict:
     """A chart as the kiosk draws it, on a screen read from a step away.
 
     The network takes the presentation look, large labels and thick lines; its labels may
@@ -154,7 +159,9 @@ def kiosk_spec(context: Context, view: str, state: ViewState, shown: Corpus | No
     look = "presentation" if view == "network" else DEFAULT_LOOK
     # The flow's strip has no room for telegram titles: it names them by day and people by
     # short names (a tap shows the whole label).
-    spec = context.spec(view, replace(state, look=look), shown, short=view == "flow")
+    spec = context.spec(
+        view, replace(state, look=look), shown, short=view == "flow", playback=playback
+    )
     if view == "network":
         layout = spec["layout"]
         spec["layout"] = {**layout, "margin": {**layout.get("margin", {}), "t": 34}}
@@ -231,7 +238,7 @@ def day_label(shown: Corpus, state: ViewState) -> list:
         span = describe_span(state.start, state.end)
         hint = "Press Play to walk through it day by day"
         return [html.Span(span, className="play-day"), html.Span(hint, className="play-count")]
-    sent = int((shown.messages[DATE] == pd.Timestamp(state.day)).sum())
+    sent = len(shown.sent_on(state.day))
     count = f"{sent} message{'s' if sent != 1 else ''} sent this day" if sent else "No messages"
     return [
         html.Span(f"{state.day.day} {state.day:%B %Y}", className="play-day"),

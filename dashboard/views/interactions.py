@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
-from functools import cache
 
 import pandas as pd
 
@@ -13,6 +12,9 @@ from dashboard.figures import flow_click_targets
 from dashboard.model import END, MEMBER, MESSAGE_ID, PEOPLE, START, Corpus, split_list
 from dashboard.state import SPEEDS, ViewState
 from dashboard.views.filters import NAMES_CODENAME
+
+# Inputs that fire by themselves, not by a visitor's hand.
+AUTOMATIC_INPUTS = (ids.CLOCK, ids.IDLE)
 
 
 def next_state(
@@ -24,7 +26,7 @@ def next_state(
     handler = HANDLERS.get(trigger)
     new = handler(state, value, corpus) if handler else state
     # A visitor's touch ends the kiosk's attract loop; the clock and the idle timer do not.
-    if new.attract and new != state and trigger not in (ids.CLOCK, ids.IDLE):
+    if new.attract and new != state and trigger not in AUTOMATIC_INPUTS:
         new = replace(new, attract=False)
     if new.day is not None and not new.start <= new.day <= new.end:
         new = replace(new, day=None)
@@ -103,19 +105,16 @@ def _flow_click(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     point = points[0] if points else {}
     number = point.get("pointNumber")
 
-    @cache
-    def drawn() -> Corpus:
-        # During playback the flow draws only the copies sent by the day.
-        return state.filter(corpus).played(state.day)[0]
-
+    # During playback the flow draws only the copies sent by the day.
+    drawn = state.filter(corpus).played(state.day)[0]
     if "customdata" not in point and isinstance(number, int):
-        nodes, links = flow_click_targets(corpus, drawn())
+        nodes, links = flow_click_targets(corpus, drawn)
         targets = nodes if "depth" in point else links
         if number < len(targets):
             value = {"points": [{"customdata": targets[number]}]}
     target = clicked(value)  # type: ignore[arg-type]
     if target is not None and target[0] == "member":
-        copies = drawn().copies
+        copies = drawn.copies
         received = copies.loc[copies[MEMBER] == target[1], MESSAGE_ID].drop_duplicates()
         return state.with_changes(event=None, message=tuple(received)) if len(received) else state
     return _click(state, value, corpus)
