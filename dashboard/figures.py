@@ -795,6 +795,11 @@ def is_event_trace(trace: dict) -> bool:
     return customdata[0][0] == "event"
 
 
+def without_title(trace: dict) -> dict:
+    """A context event's trace with its lane and marker but not its title (shown on tap)."""
+    return {**trace, "mode": "lines+markers"} if is_event_trace(trace) else trace
+
+
 def narrow_look(spec: dict, view: str) -> dict:
     """Small type, smaller marks and no words that cannot fit, for a chart in a narrow frame
     (a phone, or an embed a few hundred pixels wide); returns a new figure spec."""
@@ -831,7 +836,7 @@ def narrow_look(spec: dict, view: str) -> dict:
             trace["textfont"] = {**trace.get("textfont", {}), "size": NARROW_FONT_PX}
         elif is_event_trace(trace):
             # Event titles would pile up on a narrow axis; the lanes stay, titles show on tap.
-            trace["mode"] = "lines+markers"
+            trace = without_title(trace)
         else:
             if trace.get("textfont", {}).get("size"):
                 trace["textfont"] = {**trace["textfont"], "size": NARROW_FONT_PX}

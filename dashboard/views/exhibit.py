@@ -11,7 +11,7 @@ from flask import Flask, Response, redirect, request
 
 from dashboard import ids
 from dashboard.context import Context
-from dashboard.figures import is_event_trace
+from dashboard.figures import without_title
 from dashboard.model import (
     ARCHIVE_REFS,
     SOURCE,
@@ -174,10 +174,7 @@ def kiosk_spec(
         xaxis = {**xaxis, "rangeslider": {"visible": False}, "automargin": True}
         spec["layout"] = {**spec["layout"], "xaxis": xaxis}
         # The strip is too low for the context lanes' labels: the events keep their marks.
-        spec["data"] = [
-            {**trace, "mode": "lines+markers"} if is_event_trace(trace) else trace
-            for trace in spec["data"]
-        ]
+        spec["data"] = [without_title(trace) for trace in spec["data"]]
     elif view == "flow" and spec["data"]:
         # The kiosk shows no chart toolbar: the flow needs no room kept for one.
         layout = spec["layout"]

@@ -42,13 +42,7 @@ def layout() -> html.Details:
             children=[
                 html.Label(label, htmlFor=target, className="filter-label"),
                 control,
-                dcc.Clipboard(
-                    target_id=target,
-                    title=copy_title,
-                    className="share-copy",
-                    children="Copy",
-                    copied_children="Copied",
-                ),
+                copy_button(target, copy_title),
             ],
         )
 
@@ -89,13 +83,7 @@ def layout() -> html.Details:
                                 ],
                             ),
                             dcc.Textarea(id=ids.SHARE_SNIPPET, readOnly=True, rows=4),
-                            dcc.Clipboard(
-                                target_id=ids.SHARE_SNIPPET,
-                                title="Copy the embed code",
-                                className="share-copy",
-                                children="Copy",
-                                copied_children="Copied",
-                            ),
+                            copy_button(ids.SHARE_SNIPPET, "Copy the embed code"),
                         ],
                     ),
                     html.Div(
@@ -103,19 +91,24 @@ def layout() -> html.Details:
                         children=[
                             html.P("Cite this view", className="filter-label"),
                             html.P(id=ids.SHARE_CITATION, className="share-citation"),
-                            dcc.Clipboard(
-                                target_id=ids.SHARE_CITATION,
-                                title="Copy the citation",
-                                className="share-copy",
-                                children="Copy",
-                                copied_children="Copied",
-                            ),
+                            copy_button(ids.SHARE_CITATION, "Copy the citation"),
                         ],
                     ),
                     html.Div(id=ids.SHARE_DOWNLOADS, className="share-downloads"),
                 ],
             ),
         ],
+    )
+
+
+def copy_button(target: str, title: str) -> dcc.Clipboard:
+    """A button that copies the text of the element `target` ("Copied" once it has)."""
+    return dcc.Clipboard(
+        target_id=target,
+        title=title,
+        className="share-copy",
+        children="Copy",
+        copied_children="Copied",
     )
 
 
