@@ -88,9 +88,14 @@ def test_sync_a_tap_on_a_context_event_opens_its_record(corpus):
     assert sync(corpus, "?event=e01", ids.DETAILS_CLOSE, 1)[0] == ""
 
 
+def as_text(components) -> str:
+    """Dash components as the JSON the page receives, to look for words in."""
+    return json.dumps(components, default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+
+
 def test_render_an_open_context_event(context):
     records, close_hidden = render_page(context, "?event=e01", "/")[4:6]
-    text = json.dumps(records, default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    text = as_text(records)
     event = context.corpus.events.set_index("event_id").loc["e01"]
     assert event["title"] in text and event["source"] in text and "1 Jan 1949" in text
     assert close_hidden is False
@@ -98,8 +103,7 @@ def test_render_an_open_context_event(context):
 
 def test_an_event_record_follows_the_codename_toggle_and_a_message_can_open_beside_it(context):
     def records(search):
-        found = render_page(context, search, "/")[4]
-        return json.dumps(found, default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+        return as_text(render_page(context, search, "/")[4])
 
     event = next(
         e for e in context.corpus.events.to_dict("records") if "mikoyan" in e["people"].split(";")
@@ -116,7 +120,7 @@ def test_render_summary_and_records(context):
         context, "?start=1949-01-10&end=1949-01-15&message=m07", "/"
     )[:8]
     assert summary.startswith("10 messages, 22 copies, 10 - 15 Jan 1949")
-    text = json.dumps(records, default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    text = as_text(records)
     assert "RGASPI – F. 558. Op. 11 D. 330 L. 100-103" in text
     assert "Andrey Vyshinsky 1 (not in Politburo)" in text
     assert close_hidden is False and warnings == [] and page == "app page-main"

@@ -18,10 +18,6 @@ def corpus():
     return load_corpus()
 
 
-def by_id(corpus):
-    return corpus.messages.set_index("message_id")
-
-
 def test_messages_per_sender(corpus):
     sent = corpus.messages["sender"].value_counts().to_dict()
     # Stalin: four January telegrams to Mao (10, 11, 14, 15), the 28 January relay,

@@ -84,13 +84,11 @@ def query(duo) -> dict[str, str]:
 
 def wait_for_query(duo, test, timeout: float = 10) -> dict[str, str]:
     """Wait until the URL's query passes `test`; return it."""
-    found = {}
-
-    def passes(_driver) -> bool:
-        found.update(query(duo))
-        return test(query(duo))
-
-    duo._wait_for(passes, timeout=timeout, msg=lambda _d: f"the URL's query is {query(duo)}")
+    duo._wait_for(
+        lambda _d: test(query(duo)),
+        timeout=timeout,
+        msg=lambda _d: f"the URL's query is {query(duo)}",
+    )
     return query(duo)
 
 
