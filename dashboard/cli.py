@@ -23,8 +23,9 @@ from dashboard.export import (
     write_atomic,
 )
 from dashboard.model import CorpusError, load_corpus
+from dashboard.routes import open_kiosk_at_root
 from dashboard.state import LOOKS, ViewState
-from dashboard.views.exhibit import DEFAULT_IDLE_SECONDS, open_kiosk_at_root
+from dashboard.views.exhibit import DEFAULT_IDLE_SECONDS
 from dashboard.views.pages import KIOSK_PATH
 
 DEFAULT_HOST = "127.0.0.1"

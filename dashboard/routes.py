@@ -1,4 +1,5 @@
-"""HTTP beside the Dash page: file downloads of any view, and who may frame which page."""
+"""HTTP beside the Dash page: file downloads of any view, who may frame which page, and the
+kiosk as the start page."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from contextlib import nullcontext
 from urllib.parse import parse_qsl, urlencode
 
 from dash import Dash
-from flask import Response, request
+from flask import Flask, Response, redirect, request
 
 from dashboard.context import Context
 from dashboard.export import (
@@ -21,7 +22,7 @@ from dashboard.export import (
     image_size,
 )
 from dashboard.state import ViewState
-from dashboard.views.pages import page_for
+from dashboard.views.pages import KIOSK_PATH, page_for
 
 DOWNLOAD_PREFIX = "download/"
 SIZE_PARAMETERS = {
@@ -113,3 +114,14 @@ def _split_query(query: str) -> tuple[str, dict[str, str]]:
 
 def _text(message: str, status: int) -> Response:
     return Response(message + "\n", status=status, mimetype="text/plain")
+
+
+def open_kiosk_at_root(server: Flask) -> None:
+    """Serve the kiosk as the start page: the site's root sends the browser to /kiosk."""
+
+    @server.before_request
+    def _kiosk_first() -> Response | None:
+        if request.path != "/":
+            return None
+        query = request.query_string.decode("utf-8", "replace")
+        return redirect(KIOSK_PATH + (f"?{query}" if query else ""), code=302)

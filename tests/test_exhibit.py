@@ -9,7 +9,7 @@ import pytest
 from dash import no_update
 from factory import write_corpus
 
-from dashboard import ids
+from dashboard import ids, routes
 from dashboard.app import create_app, render_page, sync, sync_outputs
 from dashboard.cli import build_parser
 from dashboard.context import Context
@@ -278,7 +278,7 @@ def test_idle_seconds_must_be_positive(seconds, capsys):
 
 def test_kiosk_mode_opens_the_kiosk_at_the_root(corpus):
     app = create_app(corpus, idle_seconds=12)
-    exhibit.open_kiosk_at_root(app.server)
+    routes.open_kiosk_at_root(app.server)
     client = app.server.test_client()
     response = client.get("/?step=2")
     assert response.status_code == 302 and response.headers["Location"] == "/kiosk?step=2"

@@ -7,7 +7,6 @@ from datetime import date
 
 import pandas as pd
 from dash import dcc, html
-from flask import Flask, Response, redirect, request
 
 from dashboard import ids
 from dashboard.context import Context
@@ -22,7 +21,6 @@ from dashboard.model import (
 )
 from dashboard.state import DEFAULT_LOOK, DEFAULT_SPEED, SPEEDS, ViewState, describe_span
 from dashboard.views.interactions import day_offset
-from dashboard.views.pages import KIOSK_PATH
 
 # Milliseconds a day stays on screen at each speed.
 SPEED_MS = {"slow": 1500, DEFAULT_SPEED: 700, "fast": 300}
@@ -181,17 +179,6 @@ def kiosk_spec(
         spec["layout"] = {**layout, "margin": {**layout["margin"], "t": 10}}
         spec["data"] = [{**spec["data"][0], "textfont": {"size": 15}}]
     return spec
-
-
-def open_kiosk_at_root(server: Flask) -> None:
-    """Serve the kiosk as the start page: the site's root sends the browser to /kiosk."""
-
-    @server.before_request
-    def _kiosk_first() -> Response | None:
-        if request.path != "/":
-            return None
-        query = request.query_string.decode("utf-8", "replace")
-        return redirect(KIOSK_PATH + (f"?{query}" if query else ""), code=302)
 
 
 def slider_marks(start: date, end: date, corpus: Corpus) -> dict[int, str]:
