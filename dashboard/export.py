@@ -264,12 +264,14 @@ def render_image(figure: go.Figure, fmt: str, size: ImageSize, browser: str | No
 # --- data ---------------------------------------------------------------------------------
 
 MESSAGE_COLUMNS = [column.name for column in SCHEMAS[MESSAGES_FILE]]
+DATE_COLUMNS = [column.name for column in SCHEMAS[MESSAGES_FILE] if column.type == "date"]
 
 
 def messages_table(shown: Corpus) -> pd.DataFrame:
     """The shown messages with exactly the columns of messages.csv, dates as YYYY-MM-DD."""
     table = shown.messages[MESSAGE_COLUMNS].copy()
-    table[DATE] = table[DATE].dt.strftime("%Y-%m-%d")
+    for column in DATE_COLUMNS:
+        table[column] = table[column].dt.strftime("%Y-%m-%d").fillna("")
     return table.reset_index(drop=True)
 
 

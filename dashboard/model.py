@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import csv
+import json
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
+
+from dashboard.dates import CERTAINTIES, DAY, NONE, PRECISIONS
+from dashboard.letters import Metadata
 
 BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -19,6 +23,7 @@ PEOPLE_FILE = "people.csv"
 COPIES_FILE = "copies.csv"
 EVENTS_FILE = "events.csv"
 STORY_FILE = "story.csv"
+PLACES_FILE = "places.csv"
 
 # Column names, defined once and imported wherever a frame is read.
 MESSAGE_ID = "message_id"
@@ -37,6 +42,28 @@ ARCHIVE_REF = "archive_ref"
 CLASSIFICATION = "classification"
 IN_REPLY_TO = "in_reply_to"
 SOURCE = "source"
+# Every party of a letter, `;`-separated in order: `sender` and `recipient` name the first.
+SENDERS = "senders"
+RECIPIENTS = "recipients"
+# What the source says of the date; `date` is the day a chart plots, derived from these.
+DATE_TEXT = "date_text"
+DATE_PRECISION = "date_precision"
+DATE_FROM = "date_from"
+DATE_TO = "date_to"
+DATE_CANDIDATES = "date_candidates"
+RECEIVED_DATE = "received_date"
+SENT_PLACE = "sent_place"
+RECEIVED_PLACE = "received_place"
+# The edition's page for the letter, the edition it is printed in, and its key in the source.
+URL = "url"
+EDITION = "edition"
+KEY = "key"
+POSITION = "position"
+# Fields of the source that the model does not use, as a JSON object: kept, and written back.
+EXTRA = "extra"
+AUTHORITY = "authority"
+PLACE_ID = "place_id"
+ROLE_IN_LETTER = "role"
 
 PERSON_ID = "person_id"
 NAME = "name"
@@ -61,8 +88,10 @@ TEXT = "text"
 ARCHIVE_REFS = "archive_refs"
 
 COUNT = "messages"
-DATE_CERTAINTIES = ("exact", "approximate", "unknown")
+DATE_CERTAINTIES = CERTAINTIES
 LIST_SEPARATOR = ";"
+# Microseconds reach back to any year a letter was written in (nanoseconds stop at 1677).
+DATE_UNIT = "datetime64[us]"
 
 
 @dataclass(frozen=True)
@@ -78,11 +107,22 @@ class Column:
 SCHEMAS: dict[str, tuple[Column, ...]] = {
     MESSAGES_FILE: (
         Column(MESSAGE_ID, required=True, nonempty=True),
-        Column(DATE, required=True, type="date", nonempty=True),
+        # Empty only for a letter whose date_precision is `none`: the source gives no date.
+        Column(DATE, required=True, type="date"),
         Column(DATE_CERTAINTY, type="certainty"),
         Column(DATE_NOTE),
+        Column(DATE_TEXT),
+        Column(DATE_PRECISION, type="precision"),
+        Column(DATE_FROM, type="date"),
+        Column(DATE_TO, type="date"),
+        Column(DATE_CANDIDATES, type="dates"),
+        Column(RECEIVED_DATE),
         Column(SENDER, required=True, type="person", nonempty=True),
         Column(RECIPIENT, required=True, type="person", nonempty=True),
+        Column(SENDERS, type="people"),
+        Column(RECIPIENTS, type="people"),
+        Column(SENT_PLACE, type="place"),
+        Column(RECEIVED_PLACE, type="place"),
         Column(VIA, type="person"),
         Column(CODENAME),
         Column(KIND),
@@ -92,6 +132,11 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column(CLASSIFICATION),
         Column(IN_REPLY_TO, type="message"),
         Column(SOURCE),
+        Column(URL),
+        Column(EDITION),
+        Column(KEY),
+        Column(POSITION),
+        Column(EXTRA),
     ),
     PEOPLE_FILE: (
         Column(PERSON_ID, required=True, nonempty=True),
@@ -105,6 +150,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column(POLITBURO, type="bool"),
         Column(MEMBERSHIP_NOTE),
         Column(SOURCE),
+        Column(AUTHORITY),
     ),
     COPIES_FILE: (
         Column(MESSAGE_ID, required=True, type="message", nonempty=True),
@@ -135,8 +181,28 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column(SOURCE),
     ),
 }
+SCHEMAS[PLACES_FILE] = (
+    Column(PLACE_ID, required=True, nonempty=True),
+    Column(NAME, required=True, nonempty=True),
+    Column(ALIASES),
+    Column(AUTHORITY),
+)
+LIST_FIRST = {SENDERS: SENDER, RECIPIENTS: RECIPIENT}
+# What a corpus folder says of itself: its title, description, licence (all optional).
+METADATA_FILE = "corpus.json"
+METADATA_TEXT_FIELDS = (
+    "title",
+    "description",
+    "publisher",
+    "publisher_url",
+    "licence",
+    "licence_url",
+    "url",
+    "date",
+)
+DISPATCHES_CSV = "dispatches-csv"
 # Files a corpus folder may leave out: a corpus of bare messages is still a corpus.
-OPTIONAL_FILES = (COPIES_FILE, EVENTS_FILE, STORY_FILE)
+OPTIONAL_FILES = (COPIES_FILE, EVENTS_FILE, STORY_FILE, PLACES_FILE)
 TRUE_WORDS = {"true", "yes", "1"}
 MAX_COPIES = 1000
 FALSE_WORDS = {"false", "no", "0", ""}
@@ -172,7 +238,31 @@ class CorpusError(ValueError):
 
 def people_in(messages: pd.DataFrame) -> set[str]:
     """Everyone who sent, received or relayed one of `messages`."""
-    return set(messages[SENDER]) | set(messages[RECIPIENT]) | (set(messages[VIA]) - {""})
+    involved = set(messages[SENDER]) | set(messages[RECIPIENT]) | set(messages[VIA])
+    # Letters with several senders or recipients are few: look at their lists only.
+    for column in (SENDERS, RECIPIENTS):
+        several = messages[column][messages[column].str.contains(LIST_SEPARATOR, regex=False)]
+        for value in several:
+            involved.update(split_list(value))
+    return involved - {""}
+
+
+def parties_of(message: Mapping) -> tuple[list[str], list[str]]:
+    """A letter's senders and recipients, in order, from one of its records."""
+    senders = split_list(message.get(SENDERS, "")) or [message[SENDER]]
+    recipients = split_list(message.get(RECIPIENTS, "")) or [message[RECIPIENT]]
+    return senders, recipients
+
+
+def party_table(messages: pd.DataFrame) -> pd.DataFrame:
+    """One row per (letter, person, role): who a letter touches, for filtering by person."""
+    frames = []
+    for role, column in (("sender", SENDERS), ("recipient", RECIPIENTS), ("via", VIA)):
+        ids = messages[column].str.split(LIST_SEPARATOR).explode().str.strip()
+        frame = pd.DataFrame({MESSAGE_ID: messages[MESSAGE_ID].reindex(ids.index), PERSON_ID: ids})
+        frame[ROLE_IN_LETTER] = role
+        frames.append(frame[frame[PERSON_ID] != ""])
+    return pd.concat(frames, ignore_index=True)
 
 
 def fold(text: str) -> str:
@@ -207,6 +297,18 @@ class Corpus:
         default_factory=lambda: pd.DataFrame(columns=[c.name for c in SCHEMAS[STORY_FILE]]),
         repr=False,
     )
+    places: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=[c.name for c in SCHEMAS[PLACES_FILE]]),
+        repr=False,
+    )
+    # What the edition says of itself: its title names the page, its licence the exports.
+    meta: Metadata = field(default_factory=Metadata, repr=False)
+    # One row per (letter, person, role): built once at load, filtered with the letters.
+    parties: pd.DataFrame | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.parties is None:
+            object.__setattr__(self, "parties", party_table(self.messages))
 
     # --- filtering --------------------------------------------------------------------
     def filter(
@@ -216,40 +318,54 @@ class Corpus:
         people: Iterable[str] | None = None,
         kinds: Iterable[str] | None = None,
     ) -> Corpus:
-        """Messages within [start, end] (inclusive), touching any of `people`, of any of `kinds`.
+        """Letters within [start, end] (inclusive), touching any of `people`, of any of `kinds`.
 
-        A message touches a person who sent, received or relayed it. Copies follow their
-        messages; events are kept when they overlap the date range.
+        A letter touches a person who sent, received or relayed it. A letter dated by a
+        span is kept when its span meets [start, end]; an undated letter is kept only when
+        no dates are asked for. Copies follow their letters; events are kept when they
+        overlap the date range.
         """
         messages = self.messages
         keep = pd.Series(True, index=messages.index)
         if start is not None:
-            keep &= messages[DATE] >= pd.Timestamp(start)
+            keep &= messages[DATE_TO] >= pd.Timestamp(start)
         if end is not None:
-            keep &= messages[DATE] <= pd.Timestamp(end)
+            keep &= messages[DATE_FROM] <= pd.Timestamp(end)
         if people:
-            wanted = list(people)
-            keep &= (
-                messages[SENDER].isin(wanted)
-                | messages[RECIPIENT].isin(wanted)
-                | messages[VIA].isin(wanted)
-            )
+            parties = self.parties
+            touched = parties[MESSAGE_ID][parties[PERSON_ID].isin(list(people))]
+            keep &= messages[MESSAGE_ID].isin(touched)
         if kinds:
             keep &= messages[KIND].isin(list(kinds))
-        messages = messages[keep]
-        copies = self.copies[self.copies[MESSAGE_ID].isin(messages[MESSAGE_ID])]
+        if keep.all():
+            messages_kept, parties = messages, self.parties
+        else:
+            messages_kept = messages[keep]
+            parties = self.parties[self.parties[MESSAGE_ID].isin(messages_kept[MESSAGE_ID])]
+        copies = self.copies[self.copies[MESSAGE_ID].isin(messages_kept[MESSAGE_ID])]
         events = self.events
         if start is not None:
             events = events[events[END].fillna(events[START]) >= pd.Timestamp(start)]
         if end is not None:
             events = events[events[START] <= pd.Timestamp(end)]
-        return replace(self, messages=messages, copies=copies, events=events)
+        return replace(self, messages=messages_kept, copies=copies, events=events, parties=parties)
+
+    @property
+    def undated(self) -> pd.DataFrame:
+        """The letters whose source gives no date: counted and listed, never plotted."""
+        return self.messages[self.messages[DATE].isna()]
+
+    @property
+    def has_copies(self) -> bool:
+        """Whether the corpus records distribution copies (the copy flow has something)."""
+        return not self.copies.empty
 
     def until(self, day: pd.Timestamp | date) -> Corpus:
         """What playback shows on `day`: the messages sent by then (and their copies)."""
         messages = self.messages[self.messages[DATE] <= pd.Timestamp(day)]
         copies = self.copies[self.copies[MESSAGE_ID].isin(messages[MESSAGE_ID])]
-        return replace(self, messages=messages, copies=copies)
+        parties = self.parties[self.parties[MESSAGE_ID].isin(messages[MESSAGE_ID])]
+        return replace(self, messages=messages, copies=copies, parties=parties)
 
     def played(self, day: date | None) -> tuple[Corpus, frozenset[str] | None]:
         """What playback draws on `day`: the messages sent by then, and the ids that light up.
@@ -282,10 +398,11 @@ class Corpus:
 
     def route(self, message: Mapping, codenames: bool = False) -> str:
         """'Iosif Stalin → via Terebin → Mao Zedong': who a message went from and to."""
-        hops = [self.label(message[SENDER], codenames)]
+        senders, recipients = parties_of(message)
+        hops = [", ".join(self.label(p, codenames) for p in senders)]
         if message[VIA]:
             hops.append(f"via {self.label(message[VIA], codenames)}")
-        hops.append(self.label(message[RECIPIENT], codenames))
+        hops.append(", ".join(self.label(p, codenames) for p in recipients))
         return " → ".join(hops)
 
     @property
@@ -302,10 +419,16 @@ class Corpus:
 
     # --- aggregation ------------------------------------------------------------------
     def pair_counts(self) -> pd.DataFrame:
-        """Messages per (sender, recipient): one row a pair, column `messages`."""
-        return (
-            self.messages.groupby([SENDER, RECIPIENT], sort=True).size().rename(COUNT).reset_index()
+        """Messages per (sender, recipient), every sender of a letter to every recipient."""
+        pairs = self.messages[[SENDERS, RECIPIENTS]].apply(
+            lambda column: column.str.split(LIST_SEPARATOR)
         )
+        pairs = (
+            pairs.explode(SENDERS)
+            .explode(RECIPIENTS)
+            .rename(columns={SENDERS: SENDER, RECIPIENTS: RECIPIENT})
+        )
+        return pairs.groupby([SENDER, RECIPIENT], sort=True).size().rename(COUNT).reset_index()
 
     def daily_counts(self) -> pd.DataFrame:
         """Messages per day over the whole period, days without messages included as 0."""
@@ -335,12 +458,13 @@ class Corpus:
 
     def summary(self) -> str:
         """One line: counts and date span, e.g. for `validate` on a clean corpus."""
-        dates = self.messages[DATE]
+        dates = self.messages[DATE].dropna()
         span = f"{dates.min():%d %b %Y} - {dates.max():%d %b %Y}" if len(dates) else "no dates"
+        undated = len(self.messages) - len(dates)
         return (
             f"{len(self.messages)} messages, {len(self.people)} people, "
             f"{int(self.copies[COPIES].sum())} copies in {len(self.copies)} rows, "
-            f"{len(self.events)} events, {span}"
+            f"{len(self.events)} events, {span}" + (f", {undated} undated" if undated else "")
         )
 
 
@@ -398,16 +522,38 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
         raise CorpusError(problems)
 
     messages = frames[MESSAGES_FILE].sort_values([DATE, MESSAGE_ID], ignore_index=True)
-    people = frames[PEOPLE_FILE]
+    folder = files[MESSAGES_FILE].parent
     return Corpus(
         messages=messages,
-        people=people,
+        people=frames[PEOPLE_FILE],
         copies=frames[COPIES_FILE],
         events=frames[EVENTS_FILE].sort_values([START, EVENT_ID], ignore_index=True),
         story=frames[STORY_FILE],
+        places=frames[PLACES_FILE],
         origin=str(files[MESSAGES_FILE]),
         period=_period(messages[DATE]),
         alias_index=alias_index,
+        meta=read_metadata(folder / METADATA_FILE),
+    )
+
+
+def read_metadata(path: Path) -> Metadata:
+    """What a corpus folder says of itself (corpus.json), or nothing when it says nothing.
+
+    A file that cannot be read leaves the corpus untitled; its letters are what matters.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Metadata(source_format=DISPATCHES_CSV)
+    if not isinstance(data, dict):
+        return Metadata(source_format=DISPATCHES_CSV)
+    known = {name: data[name] for name in METADATA_TEXT_FIELDS if isinstance(data.get(name), str)}
+    editors = data.get("editors", [])
+    return Metadata(
+        **known,
+        editors=tuple(str(e) for e in editors) if isinstance(editors, list) else (),
+        source_format=DISPATCHES_CSV,
     )
 
 
@@ -515,7 +661,8 @@ def _typed(frame: pd.DataFrame, name: str, problems: list[Problem]) -> pd.DataFr
             report(
                 values.index[bad & shaped], column.name, "{value!r} is not a day in the calendar"
             )
-            frame[column.name] = parsed
+            # One unit for every date column, whether or not it holds any date.
+            frame[column.name] = parsed.astype(DATE_UNIT)
         elif column.type == "int":
             whole = values.str.fullmatch(r"-?\d{1,9}")
             report(
@@ -543,6 +690,19 @@ def _typed(frame: pd.DataFrame, name: str, problems: list[Problem]) -> pd.DataFr
             allowed = ", ".join(DATE_CERTAINTIES)
             report(values.index[unknown], column.name, f"{{value!r}} is not one of {allowed}")
             frame[column.name] = values.replace("", DATE_CERTAINTIES[0])
+        elif column.type == "precision":
+            unknown = ~values.isin((*PRECISIONS, ""))
+            allowed = ", ".join(PRECISIONS)
+            report(values.index[unknown], column.name, f"{{value!r}} is not one of {allowed}")
+        elif column.type == "dates":
+            for index, value in values[values != ""].items():
+                for day in split_list(value):
+                    if pd.isna(pd.to_datetime(day, format="%Y-%m-%d", errors="coerce")):
+                        problems.append(
+                            Problem(
+                                path, _row(index), column.name, f"{day!r} is not a YYYY-MM-DD day"
+                            )
+                        )
     key = {
         MESSAGES_FILE: MESSAGE_ID,
         PEOPLE_FILE: PERSON_ID,
@@ -570,6 +730,33 @@ def _typed(frame: pd.DataFrame, name: str, problems: list[Problem]) -> pd.DataFr
     if name in (EVENTS_FILE, STORY_FILE):
         backwards = frame[END].notna() & (frame[END] < frame[START])
         report(frame.index[backwards], END, "the span ends before it starts")
+    if name == MESSAGES_FILE:
+        frame = _derive_dates_and_parties(frame, raw[DATE] == "", report)
+    return frame
+
+
+def _derive_dates_and_parties(
+    frame: pd.DataFrame, blank_date: pd.Series, report: Callable[[pd.Index, str, str], None]
+) -> pd.DataFrame:
+    """Fill what a simple messages file leaves out: a day's bounds and precision, and the
+    party lists, which name the one sender and recipient when not given."""
+    undated = frame[DATE].isna()
+    precision = frame[DATE_PRECISION]
+    said_none = precision == NONE
+    report(
+        frame.index[blank_date & ~said_none],
+        DATE,
+        "value is empty (leave it empty only with date_precision 'none')",
+    )
+    frame[DATE_PRECISION] = precision.where(precision != "", DAY).where(~undated, NONE)
+    frame[DATE_FROM] = frame[DATE_FROM].fillna(frame[DATE])
+    frame[DATE_TO] = frame[DATE_TO].fillna(frame[DATE])
+    backwards = frame[DATE_TO] < frame[DATE_FROM]
+    report(frame.index[backwards], DATE_TO, "the span ends before it starts")
+    outside = (frame[DATE] < frame[DATE_FROM]) | (frame[DATE] > frame[DATE_TO])
+    report(frame.index[outside & ~backwards], DATE, "the day to plot is outside date_from-date_to")
+    frame[SENDERS] = frame[SENDERS].where(frame[SENDERS] != "", frame[SENDER])
+    frame[RECIPIENTS] = frame[RECIPIENTS].where(frame[RECIPIENTS] != "", frame[RECIPIENT])
     return frame
 
 
@@ -592,6 +779,7 @@ def _check_references(
     """
     people = set(frames[PEOPLE_FILE][PERSON_ID])
     messages = set(frames[MESSAGES_FILE][MESSAGE_ID])
+    places = set(frames[PLACES_FILE][PLACE_ID])
     for name, frame in frames.items():
         path = frame.attrs.get("path", name)
         for column in SCHEMAS[name]:
@@ -599,12 +787,17 @@ def _check_references(
                 "person": (people, "person", PEOPLE_FILE),
                 "people": (people, "person", PEOPLE_FILE),
                 "message": (messages, "message", MESSAGES_FILE),
+                "place": (places, "place", PLACES_FILE),
             }.get(column.type, (None, None, None))
             if known is None or (replies_outside and column.name == IN_REPLY_TO):
                 continue
+            # A party list repeats its first party, which its own column reports.
+            first = LIST_FIRST.get(column.name)
             for index, value in frame[column.name].items():
                 ids = split_list(value) if column.type == "people" else [value]
                 for ident in ids:
+                    if first and ident == frame[first][index]:
+                        continue
                     if ident and ident not in known:
                         problems.append(
                             Problem(
@@ -661,6 +854,7 @@ def _alias_index(people: pd.DataFrame) -> tuple[dict[str, str], list[Problem]]:
 
 def _period(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Whole months around the messages: for the bundled corpus, 1 January to 31 May 1949."""
+    dates = dates.dropna()
     if dates.empty:
         return Corpus.__dataclass_fields__["period"].default
     first = dates.min().to_period("M").start_time
