@@ -8,6 +8,7 @@ knows which format a corpus came in, and every format gets the same checks and r
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from dashboard.dates import LetterDate
@@ -116,3 +117,16 @@ class Metadata:
     # Printed or digital editions the letters come from: id (xml:id) -> (kind, text).
     editions: dict[str, tuple[str, str]] = field(default_factory=dict)
     source_format: str = ""
+
+
+@dataclass
+class Source:
+    """A reader's answer: where and in which format, what the edition says of itself,
+    the letters (an iterator, so that a large file streams) and the notices met so far."""
+
+    path: str
+    format: str  # "cmif", "csv2cmi", "dispatches-csv"
+    metadata: Metadata
+    letters: Iterator[Letter]
+    notices: list[Notice]  # filled while `letters` is consumed
+    skipped: list[Notice]  # letters that could not be imported at all (also in notices)
