@@ -107,13 +107,16 @@ def looks_like(head: bytes) -> bool:
 def read(path: Path) -> Source:
     """Open a CMIF file: its metadata now, its letters as they are consumed.
 
-    Raises `UnreadableFile` when the file is not XML, declares entities (refused so that
-    nothing is expanded or fetched), or holds no correspDesc; a file cut short or broken
-    further down raises it from `letters` when the reader gets there. Everything else
-    becomes a Notice in `Source.notices`, filled while `letters` is consumed.
+    Raises `UnreadableFile` when the file cannot be opened, is not XML, declares entities
+    (refused so that nothing is expanded or fetched), or holds no correspDesc; a file cut
+    short or broken further down raises it from `letters` when the reader gets there.
+    Everything else becomes a Notice in `Source.notices`, filled while `letters` is consumed.
     """
     path = Path(path)
-    handle = path.open("rb")
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise UnreadableFile(path, error.strerror or str(error)) from error
     try:
         events = etree.iterparse(
             handle,
