@@ -1,0 +1,136 @@
+"""Time reading generated CMIF files of 10^3, 10^4 and 10^5 letters; print time and memory as JSON.
+
+Run as a script, not collected by pytest:  .venv/bin/python tests/benchmarks/bench_import.py
+Each file is made up (seeded, so every run reads the same bytes) and written with the
+CMIF writer into a temporary folder. Each read runs in a fresh Python process, so that its
+peak resident memory (ru_maxrss) is the read's own and not what an earlier, larger size
+left behind; the Python-side peak (tracemalloc) is measured in a second run, since
+tracing slows the reader down. libxml2's own memory shows only in ru_maxrss.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+from dashboard.dates import APPROXIMATE, EXACT, RANGE, UNCERTAIN, LetterDate
+from dashboard.formats import cmif
+from dashboard.letters import BODY, PERSON, Letter, Metadata, Party, Place
+
+SIZES = (1_000, 10_000, 100_000)
+SEED = 1949
+
+# Run in the child process: read every letter, report seconds, peaks and counts.
+READ = """\
+import json, resource, sys, time, tracemalloc
+from pathlib import Path
+from dashboard.formats import cmif
+path, traced = Path(sys.argv[1]), sys.argv[2] == "traced"
+if traced:
+    tracemalloc.start()
+began = time.perf_counter()
+source = cmif.read(path)
+count = sum(1 for _ in source.letters)
+seconds = time.perf_counter() - began
+result = {"letters": count, "notices": len(source.notices), "seconds": seconds}
+if traced:
+    result["tracemalloc_peak"] = tracemalloc.get_traced_memory()[1]
+result["maxrss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps(result))
+"""
+
+SYLLABLES = ["ka", "lo", "mi", "ren", "sa", "tu", "vel", "or", "an", "ber", "dom", "hel", "win"]
+
+
+def made_up_name(rng: random.Random, parts: int) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(parts)).capitalize()
+
+
+def letters(count: int, seed: int = SEED) -> Iterator[Letter]:
+    """`count` letters among made-up people and places, with the mix real files have: some
+    parties without ids, a few organisations, several senders, date ranges and guesses."""
+    rng = random.Random(seed)
+    people = [
+        Party(
+            f"{made_up_name(rng, 3)}, {made_up_name(rng, 2)}",
+            "" if rng.random() < 0.05 else f"https://d-nb.info/gnd/1{rng.randrange(10**8):08d}",
+            BODY if rng.random() < 0.03 else PERSON,
+        )
+        for _ in range(max(20, count // 20))
+    ]
+    places = [
+        Place(made_up_name(rng, 2), f"https://sws.geonames.org/{rng.randrange(10**7)}/")
+        for _ in range(max(10, count // 200))
+    ]
+    start = date(1750, 1, 1)
+    for number in range(count):
+        day = start + timedelta(days=rng.randrange(200 * 365))
+        roll = rng.random()
+        if roll < 0.02:
+            when = LetterDate.none()
+        elif roll < 0.12:
+            certainty = rng.choice((EXACT, APPROXIMATE, UNCERTAIN))
+            when = LetterDate("", RANGE, day, day + timedelta(days=rng.randrange(2, 60)), certainty)
+        else:
+            when = LetterDate.day(day, UNCERTAIN if roll > 0.97 else EXACT)
+        senders = tuple(rng.sample(people, 2 if rng.random() < 0.05 else 1))
+        extra = (("sameAs", f"https://other.example/{number}"),) if rng.random() < 0.07 else ()
+        yield Letter(
+            key=f"L{number}",
+            where="",
+            senders=senders,
+            recipients=(rng.choice(people),),
+            date=when,
+            sent_place=rng.choice(places),
+            received_place=rng.choice(places) if rng.random() < 0.3 else None,
+            url=f"https://edition.example/letters/L{number}",
+            edition="Made-up letters, a benchmark edition",
+            extra=extra,
+        )
+
+
+def measure(path: Path, traced: bool) -> dict:
+    run = [sys.executable, "-c", READ, str(path), "traced" if traced else "plain"]
+    return json.loads(subprocess.run(run, capture_output=True, text=True, check=True).stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    sizes = parser.parse_args().sizes
+    megabyte = 1024 * 1024
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
+        empty = Path(folder) / "none.xml"
+        cmif.write(Metadata(title="Benchmark"), letters(1), empty)
+        baseline = measure(empty, traced=False)["maxrss"]
+        for size in sizes:
+            path = Path(folder) / f"letters-{size}.xml"
+            began = time.perf_counter()
+            cmif.write(Metadata(title=f"{size} made-up letters"), letters(size), path)
+            written = time.perf_counter() - began
+            plain, traced = measure(path, traced=False), measure(path, traced=True)
+            assert plain["letters"] == size, plain
+            report = {
+                "letters": size,
+                "file_mb": round(path.stat().st_size / megabyte, 1),
+                "write_s": round(written, 2),
+                "read_s": round(plain["seconds"], 2),
+                "read_us_per_letter": round(plain["seconds"] / size * 1e6, 1),
+                "maxrss_mb": round(plain["maxrss"] / megabyte, 1),
+                "maxrss_over_import_mb": round((plain["maxrss"] - baseline) / megabyte, 1),
+                "tracemalloc_peak_mb": round(traced["tracemalloc_peak"] / megabyte, 2),
+                "notices": plain["notices"],
+            }
+            print(json.dumps(report), flush=True)
+
+
+if __name__ == "__main__":
+    main()
