@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import authority
+from dashboard import authority, dates
 from dashboard.dates import DAY, NONE, RANGE, UNCERTAIN, LetterDate
 from dashboard.formats import UnreadableFile, cmif
 from dashboard.letters import (
@@ -403,6 +403,18 @@ def test_letters_from_another_format_get_a_bibl_for_their_edition(tmp_path):
     assert ("Bemerkung", "a sheet column") in back.extra
     assert ("note", '<note type="extra" n="two words">kept as a note</note>') in back.extra
     assert source.metadata.date  # CMIF wants the file's date; a new file is dated now
+
+
+@pytest.mark.parametrize("cell", ["[1774-09,1774-10]", "1541-09-26/", "/1541-07-18", "1538-09-20~"])
+def test_csv2cmi_dates_survive_a_cmif_file(tmp_path, cell):
+    written, _ = dates.from_edtf(cell)
+    letter = Letter("d", "sheet.csv, row 2", (Party("A"),), (Party("B"),), written)
+    cmif.write(Metadata(), [letter], tmp_path / "out.xml")
+    (back,) = cmif.read(tmp_path / "out.xml").letters
+    fields = ("precision", "earliest", "latest", "certainty", "candidates")
+    assert [getattr(back.date, name) for name in fields] == [
+        getattr(written, name) for name in fields
+    ]
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_files(tmp_path):

@@ -558,10 +558,10 @@ def _letter_element(letter: Letter, editions: _Editions) -> etree._Element:
         element.set("key", _clean(letter.key))
     if letter.url:
         element.set("ref", _clean(letter.url))
-    places = _Placed()
+    placed = _Placed()
     for name, value in letter.extra:
-        places.take(name, value)
-    for name, value in places.attributes:
+        placed.take(name, value)
+    for name, value in placed.attributes:
         if element.get(name) is None:
             element.set(name, value)
     if letter.edition and element.get("source") is None:
@@ -571,10 +571,10 @@ def _letter_element(letter: Letter, editions: _Editions) -> etree._Element:
         ("received", letter.recipients, letter.received_place, letter.received_date),
     )
     for kind, parties, place, date in sides:
-        action = _action_element(kind, parties, place, date, places)
+        action = _action_element(kind, parties, place, date, placed)
         if action is not None:
             element.append(action)
-    for name, value in places.elements:
+    for name, value in placed.elements:
         element.append(_element(name, value))
     _indent(element, 3)
     return element
@@ -677,7 +677,8 @@ def _date_element(date: LetterDate, label: str, placed: _Placed) -> etree._Eleme
     for name, value in placed.attributes_of(label):
         attributes[name] = value
     markup = _parsed(placed.markup_of(label))
-    content = _tei_text(date)
+    # A set's members, which TEI's attributes cannot say, go in the element's text.
+    content = dates.tei_text(date)
     if not attributes and markup is None and not content:
         return None
     if markup is None or _local(markup.tag) != "date":
@@ -690,12 +691,6 @@ def _date_element(date: LetterDate, label: str, placed: _Placed) -> etree._Eleme
         if clark is not None:
             markup.set(clark, value)
     return markup
-
-
-def _tei_text(date: LetterDate) -> str:
-    # A set's members, which TEI's attributes cannot say, go in the element's text.
-    text_of = getattr(dates, "tei_text", None)
-    return text_of(date) if text_of is not None else ""
 
 
 def _element(name: str, value: str) -> etree._Element:
