@@ -11,7 +11,7 @@ LOC = "loc"
 WIKIDATA = "wikidata"
 
 # How each scheme is named to a reader, and the canonical URI an id is keyed on.
-_LABELS = {GND: "GND", VIAF: "VIAF", GEONAMES: "GeoNames", LOC: "LoC", WIKIDATA: "Wikidata"}
+NAMES = {GND: "GND", VIAF: "VIAF", GEONAMES: "GeoNames", LOC: "LoC", WIKIDATA: "Wikidata"}
 _CANONICAL = {
     GND: "https://d-nb.info/gnd/",
     VIAF: "https://viaf.org/viaf/",
@@ -123,7 +123,7 @@ def label(uri: str) -> str:
     if found is None:
         return uri
     name, ident = found
-    return f"{_LABELS[name]} {_canonical_id(name, ident)}"
+    return f"{NAMES[name]} {_canonical_id(name, ident)}"
 
 
 def short_id(uri: str) -> str:
