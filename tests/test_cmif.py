@@ -7,9 +7,11 @@ import subprocess
 import sys
 import textwrap
 import tracemalloc
+from datetime import date
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from dashboard import authority, dates
 from dashboard.dates import DAY, NONE, RANGE, UNCERTAIN, LetterDate
@@ -415,6 +417,50 @@ def test_csv2cmi_dates_survive_a_cmif_file(tmp_path, cell):
     assert [getattr(back.date, name) for name in fields] == [
         getattr(written, name) for name in fields
     ]
+
+
+def schema_errors(path: Path) -> set[str]:
+    schema = etree.RelaxNG(etree.parse(str(CORPORA / "cmi-customization.rng")))
+    schema.validate(etree.parse(str(path)))
+    return {error.message for error in schema.error_log}
+
+
+def test_written_files_satisfy_the_cmif_schema(tmp_path):
+    # Brahm written back breaks the schema only where the edition itself does: sameAs.
+    source = cmif.read(BRAHM)
+    cmif.write(source.metadata, source.letters, tmp_path / "brahm.xml")
+    assert schema_errors(tmp_path / "brahm.xml") == {
+        "Invalid attribute sameAs for element correspDesc"
+    }
+    # Letters from elsewhere, with the metadata CMIF requires, make a valid file.
+    day = date(1900, 5, 1)
+    letters = [
+        Letter(
+            "a",
+            "sheet.csv, row 2",
+            (Party("A", "http://d-nb.info/gnd/118609807"), Party("Verlag", "", BODY)),
+            (Party("B"),),
+            LetterDate.day(day, UNCERTAIN),
+            sent_place=Place("Wien", "http://www.geonames.org/2761369"),
+            received_place=Place("Berlin"),
+            received_date=LetterDate.day(day),
+            edition="Letters, vol. 1",
+        ),
+        Letter("b", "sheet.csv, row 3", (Party("B"),), (), LetterDate("", RANGE, day, None)),
+    ]
+    metadata = Metadata(
+        title="Letters",
+        editors=("Ed Itor",),
+        publisher="Press",
+        publisher_url="https://press.example/",
+        licence="CC BY 4.0",
+        licence_url="https://creativecommons.org/licenses/by/4.0/",
+        url="https://press.example/cmif.xml",
+        # CMIF requires each bibl's type, which only the metadata can say.
+        editions={"vol1": ("print", "Letters, vol. 1")},
+    )
+    cmif.write(metadata, letters, tmp_path / "sheet.xml")
+    assert schema_errors(tmp_path / "sheet.xml") == set()
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_files(tmp_path):

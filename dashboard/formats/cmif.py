@@ -506,7 +506,8 @@ def _keep_mode(out: Path, written: Path) -> None:
 
 class _Editions:
     """The bibls a written file lists: the metadata's own, then one per edition text that
-    a letter names and the metadata does not (letters from other formats)."""
+    a letter names and the metadata does not (letters from other formats). Those go without
+    the @type CMIF requires: print, online or hybrid is for the metadata to say, not a guess."""
 
     def __init__(self, metadata: Metadata) -> None:
         self.listed = dict(metadata.editions)
