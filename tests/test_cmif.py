@@ -367,6 +367,16 @@ def test_a_letter_without_sender_or_recipient_is_skipped_and_reported(tmp_path):
     assert source.skipped[0].where == f"letters.xml, line {line}"
 
 
+def test_letters_are_found_wherever_they_stand(tmp_path):
+    # Some files group letters in wrappers, or put them in <text>; all of them are letters.
+    wrapped = "<div>\n" + LETTER.format(n=1, day=1) + "</div>\n"
+    inside_text = "<text><body><div>" + LETTER.format(n=2, day=2) + "</div></body></text>"
+    text = tei(wrapped).replace("</teiHeader>", "</teiHeader>\n" + inside_text)
+    source = cmif.read(save(tmp_path, text))
+    assert [letter.key for letter in source.letters] == ["k1", "k2"]
+    assert source.metadata.title == "Test"
+
+
 def test_several_sending_actions_make_one_side(tmp_path):
     body = """\
     <correspDesc key="two">
