@@ -75,7 +75,7 @@ class Notice:
         if self.key:
             place += f", letter {self.key}"
         if self.column:
-            place += f", {self.column}"
+            place += f", column {self.column!r}"
         text = f"{place}: {self.message}"
         return f"{text} ({self.action})" if self.action else text
 

@@ -11,6 +11,7 @@ anywhere else.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -81,3 +82,19 @@ def pytest_setup_options() -> ChromeOptions | None:
     # `assert dash_duo.get_logs() == []` wants.
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return options
+
+
+# Real editions from public projects, laid beside the repository (read-only): ../shared/corpora.
+SHARED_CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+
+
+@pytest.fixture(scope="session")
+def shared_corpora() -> Path:
+    """The folder of real CMIF and csv2cmi files. CI always has it (a missing folder fails
+    there); a clone without it skips the tests that read real editions, saying why."""
+    if not SHARED_CORPORA.is_dir():
+        message = f"the real editions are not at {SHARED_CORPORA}"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return SHARED_CORPORA
