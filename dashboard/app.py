@@ -11,11 +11,13 @@ from dash import ALL, Dash, Input, Output, ctx, dcc, html, no_update
 from dashboard import ids, routes
 from dashboard.context import NARROW_BELOW_PX, Context
 from dashboard.model import Corpus
+from dashboard.report import ImportReport
 from dashboard.state import ViewState
-from dashboard.views import describe, details, exhibit, filters, share
+from dashboard.views import describe, details, exhibit, filters, report_page, share
 from dashboard.views.filters import NAMES_CODENAME, NAMES_REAL
 from dashboard.views.interactions import AUTOMATIC_INPUTS, next_state
 from dashboard.views.pages import page_for
+from dashboard.views.report_page import REPORT_PATH
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 TITLE = "Dispatches"
@@ -46,9 +48,12 @@ INDEX_STRING = """<!DOCTYPE html>
 
 
 def chart_panel(
-    view_id: str, heading: str, blurb: str, class_name: str, height_px: int
+    view_id: str, heading: str, blurb: str, class_name: str, height_px: int, shown: bool = True
 ) -> html.Section:
+    """A chart with its heading, blurb and text alternative; `shown` False for a chart the
+    corpus has no data for (kept in the page, hidden, so that callbacks need no special case)."""
     return html.Section(
+        hidden=not shown,
         className=f"panel {class_name}",
         **{"aria-labelledby": f"{view_id}-heading"},
         children=[
@@ -65,9 +70,12 @@ def chart_panel(
     )
 
 
-def build_layout(context: Context, idle_seconds: float = exhibit.DEFAULT_IDLE_SECONDS) -> html.Div:
+def build_layout(
+    context: Context,
+    idle_seconds: float = exhibit.DEFAULT_IDLE_SECONDS,
+    report: ImportReport | None = None,
+) -> html.Div:
     corpus = context.corpus
-    first, last = (day.date() for day in corpus.period)
     return html.Div(
         id=ids.ROOT,
         className="app",
@@ -80,11 +88,8 @@ def build_layout(context: Context, idle_seconds: float = exhibit.DEFAULT_IDLE_SE
                 className="masthead",
                 children=[
                     html.H1(TITLE),
-                    html.P(
-                        "Coded telegrams between Moscow and the Chinese Communist leadership, "
-                        f"{first:%d %B} to {last:%d %B %Y}".replace(" 0", " "),
-                        className="tagline",
-                    ),
+                    html.P(tagline(corpus), className="tagline"),
+                    *report_link(report),
                 ],
             ),
             html.Div(id=ids.WARNINGS, role="alert", className="warnings"),
@@ -122,29 +127,63 @@ def build_layout(context: Context, idle_seconds: float = exhibit.DEFAULT_IDLE_SE
                         "read the telegrams they were sent.",
                         "panel-flow",
                         380,
+                        shown=corpus.has_copies,
                     ),
                 ],
             ),
-            html.Footer(
-                className="footer",
-                children=[
-                    html.P(
-                        [
-                            "Sources: the January 1949 telegrams as published from RGASPI "
-                            "fond 558, opis 11, and the 6 February 1949 cable in the "
-                            "Digital Archive (record 121773). Every record names its source.",
-                        ]
-                    )
-                ],
-            ),
+            html.Footer(className="footer", children=[html.P(footer_text(corpus))]),
         ],
     )
+
+
+def tagline(corpus: Corpus) -> str:
+    """What the page shows: the corpus's own title and the span of its dates."""
+    first, last = (day.date() for day in corpus.period)
+    start = f"{first.day} {first:%B}" if first.year == last.year else f"{first.day} {first:%B %Y}"
+    title = corpus.meta.title or "Letters"
+    return f"{title}, {start} to {last.day} {last:%B %Y}"
+
+
+def footer_text(corpus: Corpus) -> str:
+    """Where the letters come from and under which terms, in the edition's own words where
+    it has them (the bundled corpus's corpus.json, a CMIF header)."""
+    meta = corpus.meta
+    if meta.description:
+        return meta.description
+    parts = []
+    editions = [text for _kind, text in meta.editions.values() if text]
+    if editions:
+        parts.append("Letters as listed in " + "; ".join(editions[:3]))
+    if meta.publisher:
+        parts.append(f"published by {meta.publisher}")
+    if meta.licence:
+        parts.append(f"licence: {meta.licence}")
+    parts.append("every record names where it stands in the source file")
+    text = ", ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+def report_link(report: ImportReport | None) -> list:
+    """A link to the import report when reading the corpus met problems."""
+    if report is None or not report.problems:
+        return []
+    count = len(report.problems)
+    return [
+        html.P(
+            html.A(
+                f"Import report: {count} problem{'s' if count != 1 else ''} in the file",
+                href=REPORT_PATH,
+            ),
+            className="import-report-link",
+        )
+    ]
 
 
 def create_app(
     corpus: Corpus,
     frame_ancestors: str | Iterable[str] | None = None,
     idle_seconds: float = exhibit.DEFAULT_IDLE_SECONDS,
+    report: ImportReport | None = None,
 ) -> Dash:
     """A Dash app over `corpus`; positions and indexes are computed here, once.
 
@@ -162,10 +201,11 @@ def create_app(
         update_title=None,
     )
     app.index_string = INDEX_STRING
-    app.layout = build_layout(context, idle_seconds)
+    app.layout = build_layout(context, idle_seconds, report)
     register_callbacks(app, context)
     share.register_callbacks(app, context)
     routes.register(app, context, frame_ancestors)
+    report_page.register(app.server, report)
     return app
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -10,7 +11,9 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from dashboard.context import Context
+from dashboard.corpora import open_corpus
 from dashboard.export import (
+    CMIF,
     DATA_FORMATS,
     EXPORTABLE,
     FIGURE_FORMATS,
@@ -22,7 +25,6 @@ from dashboard.export import (
     image_size,
     write_atomic,
 )
-from dashboard.model import CorpusError, load_corpus
 from dashboard.routes import open_kiosk_at_root
 from dashboard.state import LOOKS, ViewState
 from dashboard.views.exhibit import DEFAULT_IDLE_SECONDS
@@ -44,10 +46,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the app (the default)")
     add_serve_options(serve)
 
-    validate = commands.add_parser("validate", help="check a corpus and report every problem")
-    validate.add_argument(
-        "path", nargs="?", help="corpus folder or messages CSV (default: bundled)"
+    validate = commands.add_parser(
+        "validate",
+        help="read a corpus and report what it holds and every problem "
+        "(exit 0: all letters read, 1: some could not be, 2: the file could not be read)",
     )
+    validate.add_argument(
+        "path",
+        nargs="?",
+        help="CMIF file, csv2cmi spreadsheet, corpus folder or messages CSV (default: bundled)",
+    )
+    validate.add_argument("--json", action="store_true", help="print the report as one JSON object")
     add_export_command(commands)
     return parser
 
@@ -59,7 +68,14 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
     )
-    parser.add_argument("--corpus", metavar="PATH", help="corpus folder or messages CSV")
+    parser.add_argument(
+        "--corpus",
+        metavar="PATH",
+        help="CMIF file, csv2cmi spreadsheet, corpus folder or messages CSV (default: bundled)",
+    )
+    parser.add_argument(
+        "--title", metavar="TEXT", help="the corpus's name on the page (default: its own)"
+    )
     parser.add_argument(
         "--debug",
         action="store_true",
@@ -96,24 +112,38 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    try:
-        corpus = load_corpus(args.path)
-    except CorpusError as error:
-        print(error, file=sys.stderr)
-        return 1
-    print(f"OK: {corpus.summary()} ({corpus.origin})")
-    return 0
+    corpus, report = open_corpus(args.path)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        if corpus is not None and report.format == "dispatches-csv":
+            print(f"OK: {corpus.summary()} ({corpus.origin})")
+        stream = sys.stdout if corpus is not None else sys.stderr
+        print("\n".join(report.lines()), file=stream)
+    return report.exit_code if corpus is not None or report.unreadable else 1
+
+
+def load_for_serving(path: str | None, title: str | None = None) -> tuple:
+    """The corpus to serve and its report; the report is printed when it has problems."""
+    corpus, report = open_corpus(path, title or "")
+    if corpus is None:
+        print("\n".join(report.lines()), file=sys.stderr)
+    elif report.problems:
+        print(
+            f"{report.path}: {len(report.problems)} problems while reading; the page links "
+            "to the import report",
+            file=sys.stderr,
+        )
+    return corpus, report
 
 
 def run_serve(args: argparse.Namespace) -> int:
     from dashboard.app import create_app
     from dashboard.routes import frame_ancestors
 
-    try:
-        corpus = load_corpus(args.corpus)
-    except CorpusError as error:
-        print(error, file=sys.stderr)
-        return 1
+    corpus, report = load_for_serving(args.corpus, args.title)
+    if corpus is None:
+        return report.exit_code or 1
     debug = args.debug if args.debug is not None else _env_flag("DASH_DEBUG")
     try:
         ancestors = frame_ancestors(getattr(args, "frame_ancestors", None))
@@ -121,7 +151,7 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"error: --frame-ancestors: {error}", file=sys.stderr)
         return 2
     idle = getattr(args, "idle_seconds", DEFAULT_IDLE_SECONDS)
-    app = create_app(corpus, frame_ancestors=ancestors, idle_seconds=idle)
+    app = create_app(corpus, frame_ancestors=ancestors, idle_seconds=idle, report=report)
     if getattr(args, "kiosk", False):
         open_kiosk_at_root(app.server)
         print(f"Kiosk: http://{args.host}:{args.port}{KIOSK_PATH}", file=sys.stderr)
@@ -160,7 +190,7 @@ def add_export_command(commands: argparse._SubParsersAction) -> None:
     export.add_argument(
         "what",
         choices=EXPORTABLE,
-        help="a chart, or `messages` for the data of the view",
+        help="a chart, `messages` for the data of the view, or `cmif` for its letters as CMIF",
     )
     export.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="file to write; - for stdout"
@@ -213,10 +243,10 @@ def export_query(args: argparse.Namespace) -> str:
     return urlencode(params)
 
 
-def export_format(fmt: str | None, output: str) -> str:
-    """--format, else the output file's suffix."""
-    if fmt:
-        return fmt
+def export_format(fmt: str | None, output: str, what: str = "") -> str:
+    """--format, else the output file's suffix (`export cmif` is always CMIF)."""
+    if fmt or what == CMIF:
+        return fmt or CMIF
     suffix = Path(output).suffix.lower()
     fmt = SUFFIX_FORMATS.get(suffix, suffix.lstrip("."))
     if not fmt or output == "-":
@@ -231,13 +261,12 @@ def run_export(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"export: {message}", file=sys.stderr, flush=True)
 
-    try:
-        corpus = load_corpus(getattr(args, "corpus", None))
-    except CorpusError as error:
-        print(error, file=sys.stderr)
+    corpus, report = open_corpus(getattr(args, "corpus", None))
+    if corpus is None:
+        print("\n".join(report.lines()), file=sys.stderr)
         return 1
     try:
-        fmt = export_format(args.format, args.output)
+        fmt = export_format(args.format, args.output, args.what)
         check_request(args.what, fmt)
         state = ViewState.from_query(export_query(args), corpus)
         if state.warnings:

@@ -42,9 +42,11 @@ from dashboard.model import (
 from dashboard.state import ViewState
 
 MESSAGES = "messages"
-EXPORTABLE = (*VIEWS, MESSAGES)
+# The letters of a view as CMIF: `export cmif` is `export messages --format cmif`.
+CMIF = "cmif"
+EXPORTABLE = (*VIEWS, MESSAGES, CMIF)
 FIGURE_FORMATS = ("html", "json", "png", "svg")
-DATA_FORMATS = ("csv", "json", "gexf", "graphml")
+DATA_FORMATS = ("csv", "json", "gexf", "graphml", CMIF)
 IMAGE_FORMATS = ("png", "svg")
 MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
@@ -54,6 +56,7 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "gexf": "application/gexf+xml",
     "graphml": "application/graphml+xml",
+    CMIF: "application/tei+xml",
 }
 # Each chart's size in CSS pixels when none is asked for: roughly its size on the page.
 DEFAULT_SIZES = {
@@ -117,7 +120,7 @@ def check_request(what: str, fmt: str) -> None:
         raise ExportError(
             f"There is nothing called {what!r} to export; choose one of {', '.join(EXPORTABLE)}."
         )
-    formats = DATA_FORMATS if what == MESSAGES else FIGURE_FORMATS
+    formats = {MESSAGES: DATA_FORMATS, CMIF: (CMIF,)}.get(what, FIGURE_FORMATS)
     if fmt not in formats:
         raise ExportError(
             f"The {what} cannot be exported as {fmt!r}; choose one of {', '.join(formats)}."
@@ -303,6 +306,18 @@ def messages_json(whole: Corpus, shown: Corpus, state: ViewState, link: str = ""
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def letters_cmif(shown: Corpus) -> bytes:
+    """The shown letters as CMIF, with the edition's header: what CMIF tools and
+    correspSearch read, and what Dispatches reads back letter for letter."""
+    from dashboard.build import letters_of
+    from dashboard.formats import cmif
+
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "letters.xml"
+        cmif.write(shown.meta, letters_of(shown), out)
+        return out.read_bytes()
+
+
 def filter_record(corpus: Corpus, state: ViewState) -> dict:
     """The filter as data: what a script needs to make the same selection again."""
     return {
@@ -379,6 +394,7 @@ def export(
 ) -> Export:
     """Export one view (or the messages) of `state` as `fmt`: the same figure the page draws."""
     check_request(what, fmt)
+    what = MESSAGES if what == CMIF else what
     shown = context.shown(state)
     count = len(shown.messages)
     progress(f"{count} message{'s' if count != 1 else ''} match the filter")
@@ -388,6 +404,7 @@ def export(
             "json": lambda: messages_json(context.corpus, shown, state, link),
             "gexf": lambda: network_gexf(context.corpus, shown, state.codenames),
             "graphml": lambda: network_graphml(context.corpus, shown, state.codenames),
+            CMIF: lambda: letters_cmif(shown),
         }
         content = makers[fmt]()
     else:
@@ -414,7 +431,9 @@ def export(
 
 def export_filename(what: str, fmt: str, state: ViewState) -> str:
     """'dispatches-network-1949-01-10-to-1949-01-15.png': the view and its dates."""
-    return f"dispatches-{what}-{state.start:%Y-%m-%d}-to-{state.end:%Y-%m-%d}.{fmt}"
+    # CMIF is TEI XML: the file says so in its suffix, as CMIF tools expect.
+    suffix = "cmif.xml" if fmt == CMIF else fmt
+    return f"dispatches-{what}-{state.start:%Y-%m-%d}-to-{state.end:%Y-%m-%d}.{suffix}"
 
 
 # --- writing files ------------------------------------------------------------------------

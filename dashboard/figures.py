@@ -22,9 +22,13 @@ from dashboard.graph import (
 )
 from dashboard.model import (
     CATEGORY,
+    CERTAINTY_LABEL,
     COPIES,
     DATE,
     DATE_CERTAINTY,
+    DATE_FROM,
+    DATE_PRECISION,
+    DATE_TO,
     END,
     EVENT_ID,
     KIND,
@@ -39,6 +43,7 @@ from dashboard.model import (
     SUMMARY,
     TITLE,
     Corpus,
+    date_words,
     people_in,
 )
 from dashboard.state import describe_span
@@ -54,11 +59,11 @@ SIDE_STYLE: dict[str, tuple[str, str]] = {
     "France": ("#8C6D00", "pentagon"),
 }
 OTHER_STYLE = ("#555555", "hexagon")
-CERTAINTY_SYMBOL = {"exact": "circle", "approximate": "circle-open", "unknown": "diamond-open"}
-CERTAINTY_LABEL = {
-    "exact": "exact date",
-    "approximate": "approximate date",
-    "unknown": "date unknown",
+CERTAINTY_SYMBOL = {
+    "exact": "circle",
+    "approximate": "circle-open",
+    "uncertain": "square-open",
+    "unknown": "diamond-open",
 }
 INK = "#1a1a1a"
 # Names of people with nothing in view: lighter than ink, still 4.5:1 on white.
@@ -449,13 +454,19 @@ def timeline_spec(
         # Left to itself plotly ticks every few hours and repeats each day's label.
         figure.layout["xaxis"]["dtick"] = DAY_MS
     _add_events(figure, shown.events, lanes)
-    records = messages.to_dict("records")
+    # An undated letter has no place on a time axis: the summary counts it, the records list it.
+    records = messages[messages[DATE].notna()].to_dict("records")
     # Several messages from one sender on one day sit side by side in the row.
     same_day: dict[tuple[str, object], list[str]] = {}
     for row in records:
         same_day.setdefault((row[SENDER], row[DATE]), []).append(row[MESSAGE_ID])
     people = whole.people_by_id
+    _add_spans(figure, records, row_of, same_day, people)
+    # A legend entry for each kind of date the corpus has, even when none is in view.
+    present = set(whole.messages[DATE_CERTAINTY])
     for certainty, symbol in CERTAINTY_SYMBOL.items():
+        if certainty not in present:
+            continue
         part = [row for row in records if row[DATE_CERTAINTY] == certainty]
         colours = [side_style(people[row[SENDER]][SIDE])[0] for row in part]
         figure.add_trace(
@@ -485,6 +496,44 @@ def timeline_spec(
     if not any(start <= row[DATE].date() <= end for row in records):
         figure.say(no_messages_text(start, end), y=0.55)
     return figure.spec()
+
+
+def _add_spans(
+    figure: _Spec,
+    records: list[dict],
+    row_of: dict[str, int],
+    same_day: dict[tuple[str, object], list[str]],
+    people: dict[str, dict],
+) -> None:
+    """A letter dated by a month, a year or a span: a line across the days it may have been
+    written on, behind its mark (an open span reaches from its known end to the mark)."""
+    xs: list = []
+    ys: list = []
+    colours = set()
+    for row in records:
+        if row[DATE_PRECISION] in ("", "day"):
+            continue
+        low = row[DATE_FROM] if pd.notna(row[DATE_FROM]) else row[DATE]
+        high = row[DATE_TO] if pd.notna(row[DATE_TO]) else row[DATE]
+        if low == high:
+            continue
+        y = row_of[row[SENDER]] + _stack_offset(row, same_day)
+        xs.extend([_day_edge(low.date(), -0.5), _day_edge(high.date(), 0.5), None])
+        ys.extend([y, y, None])
+        colours.add(side_style(people[row[SENDER]][SIDE])[0])
+    if xs:
+        figure.add_trace(
+            _scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                name="dated by a span",
+                line={"width": 3, "color": colours.pop() if len(colours) == 1 else "#8a8a8a"},
+                opacity=0.45,
+                hoverinfo="skip",
+                showlegend=True,
+            )
+        )
 
 
 def _mark_day(
@@ -533,10 +582,7 @@ def _day_edge(day: date, shift: float) -> str:
 
 
 def _message_hover(corpus: Corpus, row: Mapping, codenames: bool) -> str:
-    certainty = row[DATE_CERTAINTY]
-    when = f"{row[DATE]:%d %b %Y}"
-    if certainty != "exact":
-        when += f" ({CERTAINTY_LABEL[certainty]})"
+    when = date_words(row)
     lines = [
         f"<b>{escape(row[TITLE] or row[MESSAGE_ID])}</b>",
         when,

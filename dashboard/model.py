@@ -62,6 +62,8 @@ POSITION = "position"
 # Fields of the source that the model does not use, as a JSON object: kept, and written back.
 EXTRA = "extra"
 AUTHORITY = "authority"
+# A person's name as the edition writes it most often ("Schnitzler, Arthur"), for writers.
+WRITTEN_NAME = "written_name"
 PLACE_ID = "place_id"
 ROLE_IN_LETTER = "role"
 
@@ -89,6 +91,12 @@ ARCHIVE_REFS = "archive_refs"
 
 COUNT = "messages"
 DATE_CERTAINTIES = CERTAINTIES
+CERTAINTY_LABEL = {
+    "exact": "exact date",
+    "approximate": "approximate date",
+    "uncertain": "uncertain date",
+    "unknown": "date unknown",
+}
 LIST_SEPARATOR = ";"
 # Microseconds reach back to any year a letter was written in (nanoseconds stop at 1677).
 DATE_UNIT = "datetime64[us]"
@@ -151,6 +159,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column(MEMBERSHIP_NOTE),
         Column(SOURCE),
         Column(AUTHORITY),
+        Column(WRITTEN_NAME),
     ),
     COPIES_FILE: (
         Column(MESSAGE_ID, required=True, type="message", nonempty=True),
@@ -408,6 +417,10 @@ class Corpus:
     @property
     def people_by_id(self) -> dict[str, dict]:
         return _records_by(self.people, PERSON_ID)
+
+    @property
+    def places_by_id(self) -> dict[str, dict]:
+        return _records_by(self.places, PLACE_ID)
 
     @property
     def messages_by_id(self) -> dict[str, dict]:
@@ -860,3 +873,37 @@ def _period(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
     first = dates.min().to_period("M").start_time
     last = dates.max().to_period("M").end_time.normalize()
     return first, last
+
+
+def date_words(row: Mapping) -> str:
+    """A letter's date as its source gives it, in words: '20 May 1894', 'May 1894', '1894',
+    '26 Sep 1541 or later', 'between 1 and 9 May 1894', 'Sep or Oct 1774', 'no date'."""
+    precision = row.get(DATE_PRECISION) or "day"
+    low, high, day = row.get(DATE_FROM), row.get(DATE_TO), row.get(DATE)
+
+    def known(value: object) -> bool:
+        return value is not None and not pd.isna(value)
+
+    if precision == "none" or not known(day):
+        text = "no date"
+    elif precision == "month":
+        text = f"{day:%b %Y}"
+    elif precision == "year":
+        text = f"{day.year}"
+    elif precision == "set" and row.get(DATE_CANDIDATES):
+        text = " or ".join(
+            f"{pd.Timestamp(d).day} {pd.Timestamp(d):%b %Y}"
+            for d in split_list(row[DATE_CANDIDATES])
+        )
+    elif precision in ("range", "set") and known(low) and known(high) and low != high:
+        text = f"between {low.day} {low:%b %Y} and {high.day} {high:%b %Y}"
+    elif precision in ("range", "set") and known(low) and not known(high):
+        text = f"{low.day} {low:%b %Y} or later"
+    elif precision in ("range", "set") and known(high) and not known(low):
+        text = f"{high.day} {high:%b %Y} or earlier"
+    else:
+        text = f"{day.day} {day:%b %Y}"
+    certainty = row.get(DATE_CERTAINTY) or "exact"
+    if certainty != "exact" and text != "no date":
+        text += f" ({CERTAINTY_LABEL.get(certainty, certainty)})"
+    return text

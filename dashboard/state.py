@@ -175,9 +175,12 @@ class ViewState:
         return replace(self, warnings=(), **changes)
 
     def filter(self, corpus: Corpus) -> Corpus:
+        """The corpus as this view shows it. All of its dates include the undated letters,
+        which no narrower date range can hold."""
+        whole = (self.start, self.end) == tuple(day.date() for day in corpus.period)
         return corpus.filter(
-            start=pd.Timestamp(self.start),
-            end=pd.Timestamp(self.end),
+            start=None if whole else pd.Timestamp(self.start),
+            end=None if whole else pd.Timestamp(self.end),
             people=self.people or None,
             kinds=self.kinds or None,
         )

@@ -35,7 +35,8 @@ def test_link_snippet_citation_and_downloads_follow_the_url(corpus):
     hrefs = [a.href for item in downloads[1].children for a in item.children if hasattr(a, "href")]
     assert f"/download/network.png{query}" in hrefs
     assert f"/download/messages.graphml{query}" in hrefs
-    assert len(hrefs) == 3 * 3 + 4
+    # Three charts in three formats; the messages as CSV, JSON, GEXF, GraphML and CMIF.
+    assert len(hrefs) == 3 * 3 + 5
 
 
 def test_values_the_page_ignored_are_left_out_of_the_link(corpus):

@@ -2,32 +2,46 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 from dash import html
 
-from dashboard import ids
+from dashboard import authority, ids
 from dashboard.figures import CERTAINTY_LABEL
 from dashboard.model import (
     ARCHIVE_REF,
+    AUTHORITY,
     CLASSIFICATION,
     CODENAME,
     COPIES,
     DATE,
     DATE_CERTAINTY,
     DATE_NOTE,
+    DATE_TEXT,
+    EDITION,
     END,
     EVENT_ID,
+    EXTRA,
     IN_REPLY_TO,
+    KEY,
     KIND,
     MEMBER,
     MESSAGE_ID,
+    NAME,
     PEOPLE,
     POLITBURO,
+    POSITION,
+    RECEIVED_PLACE,
+    SENT_PLACE,
     SOURCE,
     START,
     SUMMARY,
     TITLE,
+    URL,
     Corpus,
+    date_words,
+    parties_of,
     split_list,
 )
 from dashboard.state import ViewState, day_text
@@ -113,7 +127,15 @@ def record(corpus: Corpus, row: pd.Series, codenames: bool) -> html.Article:
                 for _, c in copies.iterrows()
             ),
         ),
-        ("Source", row[SOURCE]),
+        ("Source", row[SOURCE] if row[SOURCE] != row[EDITION] else ""),
+        ("Edition", _edition(row)),
+        ("People", _people_with_ids(corpus, row, codenames)),
+        ("Sent from", _place(corpus, row[SENT_PLACE])),
+        ("Received at", _place(corpus, row[RECEIVED_PLACE])),
+        ("Date as written", row[DATE_TEXT] if row[DATE_TEXT] != _iso(row) else ""),
+        ("Key in the source", row[KEY] if row[KEY] != row[MESSAGE_ID] else ""),
+        ("Where in the file", row[POSITION]),
+        *_extra(row[EXTRA]),
         ("Record id", row[MESSAGE_ID]),
     ]
     return html.Article(
@@ -163,10 +185,59 @@ def event_record(corpus: Corpus, row: pd.Series, codenames: bool = False) -> htm
 
 
 def _date_text(row: pd.Series) -> str:
-    text = f"{row[DATE]:%d %b %Y}".lstrip("0")
-    if row[DATE_CERTAINTY] != "exact":
-        text += f" ({CERTAINTY_LABEL[row[DATE_CERTAINTY]]})"
-    return text
+    return date_words(row)
+
+
+def _iso(row: pd.Series) -> str:
+    return "" if pd.isna(row[DATE]) else f"{row[DATE]:%Y-%m-%d}"
+
+
+def _authority_link(uri: str) -> list:
+    """' (GND 118609807)', the id a link to the authority's own page."""
+    if not uri:
+        return []
+    return [" (", html.A(authority.label(uri), href=uri, rel="noopener noreferrer"), ")"]
+
+
+def _people_with_ids(corpus: Corpus, row: pd.Series, codenames: bool) -> list:
+    """Every party of a letter who has an authority id, with the id as a link."""
+    senders, recipients = parties_of(row)
+    people = corpus.people_by_id
+    parts: list = []
+    for ident in dict.fromkeys([*senders, *recipients]):
+        uri = people.get(ident, {}).get(AUTHORITY, "")
+        if uri:
+            parts += [*(["; "] if parts else []), corpus.label(ident, codenames)]
+            parts += _authority_link(uri)
+    return parts
+
+
+def _place(corpus: Corpus, place_id: str) -> list:
+    if not place_id:
+        return []
+    place = corpus.places_by_id.get(place_id)
+    if place is None:
+        return [place_id]
+    return [place[NAME], *_authority_link(place[AUTHORITY])]
+
+
+def _edition(row: pd.Series) -> list:
+    """The edition the letter is printed in, and the edition's own page for it."""
+    parts: list = [row[EDITION]] if row[EDITION] else []
+    if row[URL]:
+        parts += [*(["; "] if parts else []), html.A(row[URL], href=row[URL], rel="noopener")]
+    return parts
+
+
+def _extra(text: str) -> list[tuple[str, str]]:
+    """Fields of the source the model does not use, shown as they were read."""
+    if not text:
+        return []
+    try:
+        pairs = json.loads(text)
+    except ValueError:
+        return [("Other fields", text)]
+    return [(str(name), str(value)) for name, value in pairs]
 
 
 def _answers(corpus: Corpus, message_id: str) -> str:

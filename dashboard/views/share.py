@@ -30,6 +30,7 @@ FORMAT_LABELS = {
     "json": "JSON",
     "gexf": "GEXF (Gephi)",
     "graphml": "GraphML",
+    "cmif": "CMIF (TEI XML)",
 }
 
 
