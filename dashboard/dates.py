@@ -103,6 +103,7 @@ _SINGLE = re.compile(
 _TEI_VALUE = re.compile(r"-?\d{4,}(?:-\d\d(?:-\d\d(?:T\S*)?)?)?")
 _SEASONS = range(21, 42)  # EDTF level 2 sub-year groupings: seasons, quarters, halves
 _FORM = "YYYY, YYYY-MM or YYYY-MM-DD"
+_OPEN_ENDS = ("", "..", "unknown", "open")
 
 # A span is what one written date covers: (earliest, latest, precision).
 _Span = tuple[date, date, str]
@@ -195,8 +196,10 @@ def _interval(body: str, text: str, certainty: str) -> LetterDate:
     parts = body.split("/")
     if len(parts) != 2:
         raise _Malformed(f"{_q(body)} has more than one '/'; an interval has a start and an end")
+    # "" is EDTF's unknown end, ".." its open end; the 2012 draft, which older sheets
+    # follow, spelled them "unknown" and "open". A letter's date is open either way.
     start, end = (
-        None if part in ("", "..") else _single(part.translate(_QUALIFIERS)) for part in parts
+        None if part in _OPEN_ENDS else _single(part.translate(_QUALIFIERS)) for part in parts
     )
     if start is None and end is None:
         raise _Malformed("an interval open at both ends says nothing about the date")

@@ -47,6 +47,8 @@ def said(d: LetterDate) -> tuple:
         ("1541-09-26/", RANGE, date(1541, 9, 26), None),
         ("/1541-07-18", RANGE, None, date(1541, 7, 18)),
         ("1541/..", RANGE, date(1541, 1, 1), None),
+        ("1541-09-26/unknown", RANGE, date(1541, 9, 26), None),
+        ("open/1541-07-18", RANGE, None, date(1541, 7, 18)),
         ("../1541-07", RANGE, None, date(1541, 7, 31)),
         ("1541-09-26/1541-10-02", RANGE, date(1541, 9, 26), date(1541, 10, 2)),
         ("1541-09/1541-10", RANGE, date(1541, 9, 1), date(1541, 10, 31)),
