@@ -600,6 +600,8 @@ def big_file(folder: Path, letters: int) -> Path:
 
 
 def test_twenty_thousand_letters_are_read_without_keeping_them(tmp_path):
+    # tracemalloc sees Python's side only (letters or state kept by mistake); the tree
+    # libxml2 builds is invisible to it and is the next test's business.
     path = big_file(tmp_path, 20_000)
     size = path.stat().st_size
     tracemalloc.start()
