@@ -376,7 +376,7 @@ def render_page(
         spec("network", state),
         spec("timeline", state),
         spec("flow", state),
-        filters.summary(shown, state),
+        filters.summary(shown, state, context.corpus.has_copies),
         details.render(context.corpus, shown, state),
         not (state.message or state.event),
         [html.P(text) for text in (*page_warnings, *state.warnings)],

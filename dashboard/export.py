@@ -26,6 +26,10 @@ from dashboard.model import (
     ARCHIVE_REF,
     COPIES,
     DATE,
+    DATE_CERTAINTY,
+    DATE_FROM,
+    DATE_PRECISION,
+    DATE_TO,
     KIND,
     MEMBER,
     MESSAGE_ID,
@@ -339,7 +343,13 @@ def network(whole: Corpus, shown: Corpus, codenames: bool = False) -> nx.MultiDi
         data.pop(PERSON_ID, None)
     for _source, _target, data in graph.edges(data=True):
         message = titles.loc[data[MESSAGE_ID]]
-        data[DATE] = f"{data[DATE]:%Y-%m-%d}"
+        # What the source says of the date travels with the edge: its bounds (a month, a span)
+        # and its certainty, so an uncertain date never goes out looking exact.
+        data[DATE] = _iso_day(data[DATE])
+        data[DATE_FROM] = _iso_day(message[DATE_FROM])
+        data[DATE_TO] = _iso_day(message[DATE_TO])
+        data[DATE_PRECISION] = message[DATE_PRECISION]
+        data[DATE_CERTAINTY] = message[DATE_CERTAINTY]
         data[TITLE] = message[TITLE]
         data[KIND] = message[KIND]
         data[ARCHIVE_REF] = message[ARCHIVE_REF]
@@ -347,11 +357,20 @@ def network(whole: Corpus, shown: Corpus, codenames: bool = False) -> nx.MultiDi
     return graph
 
 
+def _iso_day(value: object) -> str:
+    return "" if value is None or pd.isna(value) else f"{value:%Y-%m-%d}"
+
+
 def network_gexf(whole: Corpus, shown: Corpus, codenames: bool = False) -> bytes:
     """GEXF with dynamic edges: each leg lives on its message's day, so Gephi's timeline plays."""
     graph = network(whole, shown, codenames)
     for _source, _target, key, data in graph.edges(keys=True, data=True):
-        data[GEXF_START] = data[GEXF_END] = data[DATE]
+        # A dated span lives on the timeline for its whole span; an undated letter always.
+        start, end = data[DATE_FROM] or data[DATE], data[DATE_TO] or data[DATE]
+        if start:
+            data[GEXF_START] = start
+        if end:
+            data[GEXF_END] = end
         data["id"] = key
     graph.graph["mode"] = "dynamic"
     buffer = io.BytesIO()

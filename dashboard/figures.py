@@ -207,6 +207,7 @@ def network_spec(
     on_day = shown.messages[shown.messages[MESSAGE_ID].isin(lit or ())]
     lit_people = people_in(on_day)
     degrees = node_degrees(shown.messages)
+    most = int(degrees.max()) if len(degrees) else 0
     people = whole.people_by_id
     for side in sorted({people[p][SIDE] for p in positions}):
         members = [p for p in sorted(positions) if people[p][SIDE] == side]
@@ -225,7 +226,7 @@ def network_spec(
                 ],
                 textfont={"size": LABEL_FONT_PX, "color": [INK if c else MUTED for c in counts]},
                 marker={
-                    "size": [node_size(c) for c in counts],
+                    "size": [node_size(c, most) for c in counts],
                     "color": [colour if c else "white" for c in counts],
                     "symbol": symbol,
                     "line": {
@@ -287,9 +288,25 @@ def _glow(trace: dict) -> dict:
     )
 
 
-def node_size(count: int) -> float:
-    """Marker diameter in px: grows with the square root, so area tracks the message count."""
+# Past this many messages a node stops growing as the square root and is scaled to the
+# busiest one, so an edition's central correspondent does not cover the chart.
+NODE_COUNT_SCALE = 25
+
+
+def node_size(count: int, most: int = 0) -> float:
+    """Marker diameter in px: grows with the square root, so area tracks the message count;
+    when the busiest person (`most`) has more than NODE_COUNT_SCALE, relative to them."""
+    if most > NODE_COUNT_SCALE:
+        count = count * NODE_COUNT_SCALE / most
     return 14 + 7 * math.sqrt(count) if count else 12
+
+
+def edge_width(count: int) -> float:
+    """Line width in px: linear for the few messages of most pairs, then slower, so that a
+    pair with hundreds of letters stays a line."""
+    if count <= 8:
+        return 1.5 + 1.6 * count
+    return min(14.3 + 2.5 * math.log2(count / 8), 24)
 
 
 def _person_hover(corpus: Corpus, person: str, count: int, codenames: bool) -> str:
@@ -319,7 +336,7 @@ def _edge_trace(
     count = int(edge[WEIGHT])
     sides = corpus.people_by_id[source][SIDE]
     colour = side_style(sides)[0]
-    width = 1.5 + 1.6 * count
+    width = edge_width(count)
     ids = list(edge[MESSAGE_IDS])
     listing = "<br>".join(f"· {escape(titles.get(i, i))}" for i in ids[:6])
     if len(ids) > 6:

@@ -875,8 +875,9 @@ def _period(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
     return first, last
 
 
-def date_words(row: Mapping) -> str:
-    """A letter's date as its source gives it, in words: '20 May 1894', 'May 1894', '1894',
+def date_words(row: Mapping, certainty: bool = True) -> str:
+    """A letter's date as its source gives it, in words (with how sure, unless `certainty`
+    is False): '20 May 1894', 'May 1894', '1894',
     '26 Sep 1541 or later', 'between 1 and 9 May 1894', 'Sep or Oct 1774', 'no date'."""
     precision = row.get(DATE_PRECISION) or "day"
     low, high, day = row.get(DATE_FROM), row.get(DATE_TO), row.get(DATE)
@@ -903,7 +904,7 @@ def date_words(row: Mapping) -> str:
         text = f"{high.day} {high:%b %Y} or earlier"
     else:
         text = f"{day.day} {day:%b %Y}"
-    certainty = row.get(DATE_CERTAINTY) or "exact"
-    if certainty != "exact" and text != "no date":
-        text += f" ({CERTAINTY_LABEL.get(certainty, certainty)})"
+    sureness = row.get(DATE_CERTAINTY) or "exact"
+    if certainty and sureness != "exact" and text != "no date":
+        text += f" ({CERTAINTY_LABEL.get(sureness, sureness)})"
     return text

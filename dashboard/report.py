@@ -128,7 +128,8 @@ class ImportReport:
         if self.skipped:
             lines.append(f"  {len(self.skipped)} letters skipped")
         if self.problems:
-            lines.append(f"{len(self.problems)} problems:")
+            count = len(self.problems)
+            lines.append(f"{count} problem{'s' if count != 1 else ''}:")
             lines.extend(f"  {notice}" for notice in self.problems[:SHOWN_PROBLEMS])
             if len(self.problems) > SHOWN_PROBLEMS:
                 lines.append(f"  ... and {len(self.problems) - SHOWN_PROBLEMS} more")

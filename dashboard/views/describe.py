@@ -29,6 +29,7 @@ from dashboard.model import (
     TITLE,
     VIA,
     Corpus,
+    date_words,
     people_in,
     split_list,
 )
@@ -137,9 +138,10 @@ def timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlternative:
         sentence += f" A line marks {day_text(state.day)}, the day playback stands on."
     dated = [
         (
-            row[DATE],
+            # Undated letters go last: they are listed, not placed.
+            row[DATE] if pd.notna(row[DATE]) else pd.Timestamp.max,
             (
-                day_text(row[DATE].date()),
+                date_words(row, certainty=False),
                 CERTAINTY_LABEL[row[DATE_CERTAINTY]],
                 row[KIND] or "message",
                 row[TITLE] or row[MESSAGE_ID],
@@ -208,7 +210,7 @@ def flow(
     rows = tuple(
         (
             titles.get(row[MESSAGE_ID]) or row[MESSAGE_ID],
-            day_text(row[DATE].date()),
+            date_words(row, certainty=False),
             name(row[SENDER]),
             name(row[MEMBER]),
             str(int(row[COPIES])),

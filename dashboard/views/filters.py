@@ -78,12 +78,16 @@ def layout(corpus: Corpus) -> html.Section:
                         id=ids.PEOPLE,
                         options=people_options(corpus),
                         multi=True,
-                        placeholder="Everyone (type a name or codename)",
+                        placeholder="Everyone (type a name or codename)"
+                        if corpus.people[CODENAME].ne("").any()
+                        else "Everyone (type a name)",
                     ),
                 ],
             ),
             html.Fieldset(
                 className="filter",
+                # One kind (an edition of letters) leaves nothing to choose.
+                hidden=len(corpus.kinds) < 2,
                 children=[
                     html.Legend("Kind of message", className="filter-label"),
                     dcc.Checklist(
@@ -97,6 +101,8 @@ def layout(corpus: Corpus) -> html.Section:
             ),
             html.Fieldset(
                 className="filter",
+                # Only a corpus whose documents use other names (codenames) has the choice.
+                hidden=not corpus.people[CODENAME].ne("").any(),
                 children=[
                     html.Legend("Show people by", className="filter-label"),
                     dcc.RadioItems(
@@ -121,14 +127,18 @@ def layout(corpus: Corpus) -> html.Section:
     )
 
 
-def summary(shown: Corpus, state: ViewState) -> str:
+def summary(shown: Corpus, state: ViewState, copies_recorded: bool = True) -> str:
     """'7 messages, 22 copies, 10 - 15 Jan 1949 · People: Iosif Stalin'."""
     count = len(shown.messages)
     copies = int(shown.copies[COPIES].sum())
-    parts = [
-        f"{count} message{'s' if count != 1 else ''}, {copies} cop{'y' if copies == 1 else 'ies'}, "
-        f"{describe_span(state.start, state.end)}"
-    ]
+    counted = f"{count} message{'s' if count != 1 else ''}, "
+    # A corpus that records no distribution copies is not told it has none of them.
+    if copies_recorded:
+        counted += f"{copies} cop{'y' if copies == 1 else 'ies'}, "
+    parts = [counted + describe_span(state.start, state.end)]
+    undated = len(shown.undated)
+    if undated:
+        parts.append(f"{undated} undated (in the records, not on the timeline)")
     if state.people:
         names = ", ".join(shown.label(p, state.codenames) for p in state.people)
         parts.append(f"People: {names}")
