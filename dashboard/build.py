@@ -59,15 +59,18 @@ from dashboard.model import (
     PERSON_ID,
     PERSON_KIND,
     PLACE_ID,
+    PLACE_NAMES,
     PLACES_FILE,
     POLITBURO,
     POSITION,
     RECEIVED_DATE,
     RECEIVED_PLACE,
     RECIPIENT,
+    RECIPIENT_NAMES,
     RECIPIENTS,
     SCHEMAS,
     SENDER,
+    SENDER_NAMES,
     SENDERS,
     SENT_PLACE,
     SHORT_NAME,
@@ -208,8 +211,8 @@ def corpus_from_letters(
     used_ids: set[str] = set()
     for number, letter in enumerate(letters, start=1):
         message_id = _message_id(letter.key, number, used_ids)
-        senders = _parties(letter.senders, "s", message_id, people)
-        recipients = _parties(letter.recipients, "r", message_id, people)
+        senders, sender_names = _parties(letter.senders, "s", message_id, people)
+        recipients, recipient_names = _parties(letter.recipients, "r", message_id, people)
         when = letter.date
         row = {
             MESSAGE_ID: message_id,
@@ -226,8 +229,13 @@ def corpus_from_letters(
             RECIPIENT: recipients[0],
             SENDERS: LIST_SEPARATOR.join(senders),
             RECIPIENTS: LIST_SEPARATOR.join(recipients),
+            SENDER_NAMES: names_cell(sender_names),
+            RECIPIENT_NAMES: names_cell(recipient_names),
             SENT_PLACE: _place(letter.sent_place, places),
             RECEIVED_PLACE: _place(letter.received_place, places),
+            PLACE_NAMES: names_cell(
+                [p.name.strip() if p else "" for p in (letter.sent_place, letter.received_place)]
+            ),
             KIND: LETTER_KIND,
             TITLE: letter.title,
             SOURCE: letter.edition,
@@ -274,18 +282,31 @@ def _parties(
     role: str,
     message_id: str,
     people: _Register,
-) -> list[str]:
-    """The ids of a letter's senders (or recipients); one unknown person if there are none."""
-    ids = []
+) -> tuple[list[str], list[str]]:
+    """The ids of a letter's senders (or recipients), and their names as this letter writes
+    them; one unknown person if there are none. A person named twice is one party."""
+    named: dict[str, str] = {}
     for position, party in enumerate(parties or (Party(""),), start=1):
         anonymous = (
             f"unknown-{slug(message_id)}-{role}{position}" if is_anonymous(party.name) else ""
         )
         # A ref no scheme recognises was reported by the reader; the person stays, without it.
         ident, _ = people.add(party.name, party.ref, party.kind, anonymous)
-        ids.append(ident)
-    # A person named twice in one letter's senders is one sender.
-    return list(dict.fromkeys(ids))
+        named.setdefault(ident, " ".join(party.name.split()))
+    return list(named), list(named.values())
+
+
+def names_cell(names: list[str]) -> str:
+    """Names as one cell: a JSON list, since a name may hold any separator."""
+    return json.dumps(names, ensure_ascii=False) if any(names) else ""
+
+
+def names_from_cell(text: str) -> list[str]:
+    try:
+        names = json.loads(text) if text else []
+    except ValueError:
+        return []
+    return [str(n) for n in names] if isinstance(names, list) else []
 
 
 def _place(place: Place | None, places: _Register) -> str:
@@ -398,14 +419,15 @@ def letters_of(corpus: Corpus) -> Iterator[Letter]:
     for values in zip(*(corpus.messages[c] for c in columns), strict=True):
         row = dict(zip(columns, values, strict=True))
         senders, recipients = parties_of(row)
+        sent_at, received_at = [*names_from_cell(row[PLACE_NAMES]), "", ""][:2]
         yield Letter(
             key=row[KEY] or row[MESSAGE_ID],
             where=row[POSITION],
-            senders=tuple(_party(people, p) for p in senders),
-            recipients=tuple(_party(people, p) for p in recipients),
+            senders=_parties_of(people, senders, names_from_cell(row[SENDER_NAMES])),
+            recipients=_parties_of(people, recipients, names_from_cell(row[RECIPIENT_NAMES])),
             date=_letter_date(row),
-            sent_place=_place_of(places, row[SENT_PLACE]),
-            received_place=_place_of(places, row[RECEIVED_PLACE]),
+            sent_place=_place_of(places, row[SENT_PLACE], sent_at),
+            received_place=_place_of(places, row[RECEIVED_PLACE], received_at),
             received_date=date_from_record(row[RECEIVED_DATE]),
             title=row[TITLE],
             url=row[URL],
@@ -414,21 +436,27 @@ def letters_of(corpus: Corpus) -> Iterator[Letter]:
         )
 
 
-def _party(people: dict[str, dict], ident: str) -> Party:
+def _parties_of(people: dict[str, dict], ids: list[str], written: list[str]) -> tuple:
+    """Parties as the letter named them: its own name forms where it kept them."""
+    written = written if len(written) == len(ids) else [""] * len(ids)
+    return tuple(_party(people, ident, name) for ident, name in zip(ids, written, strict=True))
+
+
+def _party(people: dict[str, dict], ident: str, written: str = "") -> Party:
     person = people.get(ident)
     if person is None:
-        return Party(ident)
+        return Party(written or ident)
     anonymous = ident.startswith("unknown-")
-    name = person[WRITTEN_NAME] or ("" if anonymous else person[NAME])
+    name = written or person[WRITTEN_NAME] or ("" if anonymous else person[NAME])
     kind = BODY if person[PERSON_KIND] == BODY else PERSON
     return Party(name, person[AUTHORITY], kind)
 
 
-def _place_of(places: dict[str, dict], ident: str) -> Place | None:
+def _place_of(places: dict[str, dict], ident: str, written: str = "") -> Place | None:
     place = places.get(ident)
     if place is None:
         return None
-    return Place(place[NAME], place[AUTHORITY])
+    return Place(written or place[NAME], place[AUTHORITY])
 
 
 def _letter_date(row: dict) -> LetterDate:

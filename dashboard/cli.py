@@ -6,11 +6,11 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from dashboard.context import Context
+from dashboard.context import VIEWS, Context
 from dashboard.corpora import open_corpus
 from dashboard.export import (
     CMIF,
@@ -25,6 +25,8 @@ from dashboard.export import (
     image_size,
     write_atomic,
 )
+from dashboard.formats import folder
+from dashboard.model import Corpus
 from dashboard.routes import open_kiosk_at_root
 from dashboard.state import LOOKS, ViewState
 from dashboard.views.exhibit import DEFAULT_IDLE_SECONDS
@@ -176,6 +178,8 @@ def _positive_seconds(text: str) -> float:
 # --- export ---------------------------------------------------------------------------------
 
 SUFFIX_FORMATS = {".htm": "html"}
+# Not a file but a folder: the view's letters in the project's own CSV format.
+CORPUS = "corpus"
 
 
 def add_export_command(commands: argparse._SubParsersAction) -> None:
@@ -189,8 +193,9 @@ def add_export_command(commands: argparse._SubParsersAction) -> None:
     )
     export.add_argument(
         "what",
-        choices=EXPORTABLE,
-        help="a chart, `messages` for the data of the view, or `cmif` for its letters as CMIF",
+        choices=(*EXPORTABLE, CORPUS),
+        help="a chart, `messages` for the data of the view, `cmif` for its letters as CMIF, "
+        "or `corpus` for a folder of CSV files that --corpus reads back",
     )
     export.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="file to write; - for stdout"
@@ -265,6 +270,8 @@ def run_export(args: argparse.Namespace) -> int:
     if corpus is None:
         print("\n".join(report.lines()), file=sys.stderr)
         return 1
+    if args.what == CORPUS:
+        return export_corpus(args, corpus, progress)
     try:
         fmt = export_format(args.format, args.output, args.what)
         check_request(args.what, fmt)
@@ -279,7 +286,9 @@ def run_export(args: argparse.Namespace) -> int:
         if fmt in IMAGE_FORMATS:
             size = image_size(args.what, args.width, args.height, args.scale, fmt)
         progress(f"loaded {corpus.summary()}")
-        made = export(Context.build(corpus), args.what, fmt, state, size=size, progress=progress)
+        # Only a chart needs the layouts; data goes out without waiting for them.
+        context = Context.build(corpus) if args.what in VIEWS else Context(corpus, {}, {})
+        made = export(context, args.what, fmt, state, size=size, progress=progress)
     except ExportError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -296,6 +305,21 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"error: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
         return 1
     progress(f"wrote {args.output} ({_size_text(len(made.content))})")
+    return 0
+
+
+def export_corpus(args: argparse.Namespace, corpus: Corpus, progress: Callable) -> int:
+    """The letters of a view, with their people and places, as a Dispatches CSV folder."""
+    state = ViewState.from_query(export_query(args), corpus)
+    if state.warnings:
+        print("error: nothing was written:\n" + "\n".join(state.warnings), file=sys.stderr)
+        return 2
+    try:
+        written = folder.write(state.filter(corpus), Path(args.output))
+    except OSError as error:
+        print(f"error: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    progress(f"wrote {', '.join(path.name for path in written)} into {args.output}")
     return 0
 
 

@@ -54,6 +54,11 @@ DATE_CANDIDATES = "date_candidates"
 RECEIVED_DATE = "received_date"
 SENT_PLACE = "sent_place"
 RECEIVED_PLACE = "received_place"
+# The names as this letter writes them (JSON lists in the order of the parties, and of the
+# places sent from and received at), where a person's own row keeps one form for all letters.
+SENDER_NAMES = "sender_names"
+RECIPIENT_NAMES = "recipient_names"
+PLACE_NAMES = "place_names"
 # The edition's page for the letter, the edition it is printed in, and its key in the source.
 URL = "url"
 EDITION = "edition"
@@ -129,8 +134,11 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column(RECIPIENT, required=True, type="person", nonempty=True),
         Column(SENDERS, type="people"),
         Column(RECIPIENTS, type="people"),
+        Column(SENDER_NAMES),
+        Column(RECIPIENT_NAMES),
         Column(SENT_PLACE, type="place"),
         Column(RECEIVED_PLACE, type="place"),
+        Column(PLACE_NAMES),
         Column(VIA, type="person"),
         Column(CODENAME),
         Column(KIND),
@@ -563,9 +571,18 @@ def read_metadata(path: Path) -> Metadata:
         return Metadata(source_format=DISPATCHES_CSV)
     known = {name: data[name] for name in METADATA_TEXT_FIELDS if isinstance(data.get(name), str)}
     editors = data.get("editors", [])
+    editions = data.get("editions", {})
     return Metadata(
         **known,
         editors=tuple(str(e) for e in editors) if isinstance(editors, list) else (),
+        # The editions the letters come from, by id: [kind, text], as CMIF's bibl gives them.
+        editions={
+            str(key): (str(value[0]), str(value[1]))
+            for key, value in editions.items()
+            if isinstance(value, list) and len(value) == 2
+        }
+        if isinstance(editions, dict)
+        else {},
         source_format=DISPATCHES_CSV,
     )
 

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import SHARED_CORPORA
 from lxml import etree
 
 from dashboard import authority, dates
@@ -29,7 +30,9 @@ from dashboard.letters import (
     Place,
 )
 
-CORPORA = Path("/work/shared/corpora/cmif")
+CORPORA = SHARED_CORPORA / "cmif"
+# Every test here reads the real editions: the fixture fails in CI when they are missing.
+pytestmark = pytest.mark.usefixtures("shared_corpora")
 BRAHM = CORPORA / "brahm-schnitzler.xml"
 EXAMPLE1 = CORPORA / "example01_basic.xml"
 EXAMPLE2 = CORPORA / "example02_cmi-with-printed-edition.xml"

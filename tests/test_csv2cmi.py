@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import SHARED_CORPORA
 
 from dashboard import authority
 from dashboard.dates import NONE, SET, UNCERTAIN
@@ -24,7 +25,9 @@ from dashboard.letters import (
     Source,
 )
 
-SAMPLES = Path("/work/shared/corpora/csv2cmi")
+SAMPLES = SHARED_CORPORA / "csv2cmi"
+# Every test here reads the real editions: the fixture fails in CI when they are missing.
+pytestmark = pytest.mark.usefixtures("shared_corpora")
 HEADER = (
     "sender,senderID,senderPlace,senderPlaceID,senderDate,"
     "addressee,addresseeID,addresseePlace,addresseePlaceID,addresseeDate,edition,key,note"
