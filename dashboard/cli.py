@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,25 +22,36 @@ from dashboard.export import (
     write_atomic,
 )
 from dashboard.model import CorpusError, load_corpus
-from dashboard.routes import open_kiosk_at_root
+from dashboard.server import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_TIMEOUT,
+    DEFAULT_WORKERS,
+    SERVER_NAME,
+    Settings,
+    build_app,
+    env_flag,
+)
 from dashboard.state import LOOKS, ViewState
 from dashboard.views.exhibit import DEFAULT_IDLE_SECONDS
 from dashboard.views.pages import KIOSK_PATH
-
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8050
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dashboard",
         description="Dispatches: the 1949 Stalin-Mao telegram network. "
-        "With no command, serves the app.",
+        "With no command, serves the app as `serve` does.",
     )
     add_serve_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="serve the app (the default)")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the app (the default)",
+        description="Serve the app with gunicorn's worker processes, or with the development "
+        "server under --debug.",
+    )
     add_serve_options(serve)
 
     validate = commands.add_parser("validate", help="check a corpus and report every problem")
@@ -61,10 +71,25 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--corpus", metavar="PATH", help="corpus folder or messages CSV")
     parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=DEFAULT_WORKERS,
+        metavar="N",
+        help=f"worker processes answering requests side by side (default {DEFAULT_WORKERS})",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive_int,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"a worker busy this long with one request is restarted (default {DEFAULT_TIMEOUT})",
+    )
+    parser.add_argument(
         "--debug",
         action="store_true",
         default=None,
-        help="Dash debug mode (also DASH_DEBUG=true); off by default",
+        help="Dash debug mode on the development server, one process (also DASH_DEBUG=true); "
+        "never for the public",
     )
     parser.add_argument(
         "--frame-ancestors",
@@ -106,31 +131,51 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from dashboard.app import create_app
-    from dashboard.routes import frame_ancestors
-
+    settings = Settings(
+        corpus=args.corpus,
+        kiosk=getattr(args, "kiosk", False),
+        frame_ancestors=getattr(args, "frame_ancestors", None),
+        idle_seconds=getattr(args, "idle_seconds", DEFAULT_IDLE_SECONDS),
+    )
     try:
-        corpus = load_corpus(args.corpus)
+        app = build_app(settings)
     except CorpusError as error:
         print(error, file=sys.stderr)
         return 1
-    debug = args.debug if args.debug is not None else _env_flag("DASH_DEBUG")
-    try:
-        ancestors = frame_ancestors(getattr(args, "frame_ancestors", None))
     except ValueError as error:
         print(f"error: --frame-ancestors: {error}", file=sys.stderr)
         return 2
-    idle = getattr(args, "idle_seconds", DEFAULT_IDLE_SECONDS)
-    app = create_app(corpus, frame_ancestors=ancestors, idle_seconds=idle)
-    if getattr(args, "kiosk", False):
-        open_kiosk_at_root(app.server)
+    if settings.kiosk:
         print(f"Kiosk: http://{args.host}:{args.port}{KIOSK_PATH}", file=sys.stderr)
-    app.run(host=args.host, port=args.port, debug=debug)
+    debug = args.debug if args.debug is not None else env_flag("DASH_DEBUG")
+    if debug:
+        app.run(host=args.host, port=args.port, debug=True, request_handler=_quiet_handler())
+    else:
+        from dashboard.server import serve
+
+        serve(app.server, args.host, args.port, workers=args.workers, timeout=args.timeout)
     return 0
 
 
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+def _quiet_handler() -> type:
+    """The development server's request handler, with no software or version in `Server`."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    class Handler(WSGIRequestHandler):
+        def version_string(self) -> str:
+            return SERVER_NAME
+
+    return Handler
+
+
+def _positive_int(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return number
 
 
 def _positive_seconds(text: str) -> float:
