@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dash import ALL, Dash, Input, Output, ctx, dcc, html, no_update
 
-from dashboard import ids, routes
+from dashboard import guard, ids, routes
 from dashboard.context import NARROW_BELOW_PX, Context
 from dashboard.model import Corpus
 from dashboard.state import ViewState
@@ -166,6 +166,7 @@ def create_app(
     register_callbacks(app, context)
     share.register_callbacks(app, context)
     routes.register(app, context, frame_ancestors)
+    guard.register(app)
     return app
 
 
