@@ -75,11 +75,15 @@ def running_server(
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
     ready_timeout: float = 90.0,
+    command: list[str] | None = None,
 ) -> Iterator[tuple[subprocess.Popen, str]]:
-    """`python -m dashboard ARGS --port P` on 127.0.0.1 until the block ends; yields the
-    process (gunicorn's arbiter) and the base URL once / answers."""
+    """`python -m dashboard ARGS --host 127.0.0.1 --port P` until the block ends; yields the
+    process (gunicorn's arbiter) and the base URL once the app answers. With `command`,
+    that command instead, `{port}` in it replaced by the port."""
     port = port or free_port()
-    command = [python, "-m", "dashboard", *args, "--host", HOST, "--port", str(port)]
+    if command is None:
+        command = [python, "-m", "dashboard", *args, "--host", HOST, "--port", "{port}"]
+    command = [part.replace("{port}", str(port)) for part in command]
     process = subprocess.Popen(
         command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
