@@ -72,6 +72,10 @@ BROWSER_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/goo
 HTML_CONFIG = {"displaylogo": False, "responsive": True, "scrollZoom": False}
 # The plotly.js that ships with plotly.py, which kaleido's page loads from disk.
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+# A cell that starts with one of these is a formula to a spreadsheet (=HYPERLINK, +cmd|,
+# @SUM...), or is read as one after its leading blank is dropped. CSV exports write it with a
+# single quote before it, as OWASP advises; the corpus loader reads that quote back off.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 GEXF_START = "start"
 GEXF_END = "end"
 
@@ -274,8 +278,17 @@ def messages_table(shown: Corpus) -> pd.DataFrame:
 
 
 def messages_csv(shown: Corpus) -> bytes:
-    """A messages.csv that `load_corpus` reads back (people and copies from beside it)."""
-    return messages_table(shown).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """A messages.csv that `load_corpus` reads back (people and copies from beside it), and
+    that no spreadsheet runs: a cell that would be a formula starts with a single quote."""
+    table = messages_table(shown).map(spreadsheet_safe)
+    return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """'=SUM(A1)' -> "'=SUM(A1)": text a spreadsheet would run, made text it shows."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def messages_json(whole: Corpus, shown: Corpus, state: ViewState, link: str = "") -> bytes:

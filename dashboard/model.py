@@ -501,11 +501,18 @@ def _read_csv(path: Path, name: str, problems: list[Problem]) -> pd.DataFrame | 
     for column in schema:
         if column.name not in frame.columns:
             frame[column.name] = ""
-    frame = frame.map(str.strip)
+    frame = frame.map(_cell)
     frame = frame[(frame != "").any(axis=1)]
     frame.attrs["path"] = where
     frame.attrs["missing"] = [c.name for c in schema if c.name not in names]
     return frame
+
+
+def _cell(text: str) -> str:
+    """A cell without its blanks, and without the quote that a CSV export puts before text a
+    spreadsheet would run ("'=SUM(A1)"), so that an exported file reloads as it was."""
+    text = text.strip()
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
 
 
 # A byte that is not UTF-8, as `surrogateescape` keeps it: read on, then name its row.
