@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from pathlib import Path
 
 from dash import ALL, Dash, Input, Output, ctx, dcc, html, no_update
 
 from dashboard import guard, ids, routes
+from dashboard.bundled import bundled_folder
 from dashboard.context import NARROW_BELOW_PX, Context
 from dashboard.model import Corpus
 from dashboard.state import ViewState
@@ -17,7 +17,7 @@ from dashboard.views.filters import NAMES_CODENAME, NAMES_REAL
 from dashboard.views.interactions import AUTOMATIC_INPUTS, next_state
 from dashboard.views.pages import page_for
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+ASSETS = bundled_folder("assets")
 TITLE = "Dispatches"
 GRAPH_CONFIG = {
     "displaylogo": False,

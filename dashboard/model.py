@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
+from dashboard.bundled import bundled_folder
+
+BUNDLED_DATA = bundled_folder("data")
 
 MESSAGES_FILE = "messages.csv"
 PEOPLE_FILE = "people.csv"
