@@ -149,7 +149,15 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"Kiosk: http://{args.host}:{args.port}{KIOSK_PATH}", file=sys.stderr)
     debug = args.debug if args.debug is not None else env_flag("DASH_DEBUG")
     if debug:
-        app.run(host=args.host, port=args.port, debug=True, request_handler=_quiet_handler())
+        # Dash's debug tools would ask Plotly's server for the latest version; the page's
+        # policy forbids it, and nothing is fetched from the internet.
+        app.run(
+            host=args.host,
+            port=args.port,
+            debug=True,
+            dev_tools_disable_version_check=True,
+            request_handler=_quiet_handler(),
+        )
     else:
         from dashboard.server import serve
 

@@ -49,6 +49,7 @@ def test_debug_runs_the_development_server_without_its_version(monkeypatch):
     monkeypatch.setattr("dash.Dash.run", lambda app, **options: ran.update(options))
     assert main(["--debug", "--port", "8124"]) == 0
     assert ran["debug"] is True and ran["host"] == "127.0.0.1" and ran["port"] == 8124
+    assert ran["dev_tools_disable_version_check"] is True  # no request to the internet
     handler = ran["request_handler"].__new__(ran["request_handler"])
     assert handler.version_string() == "Dispatches"
 
