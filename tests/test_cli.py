@@ -37,10 +37,15 @@ def test_serve_runs_gunicorn_workers_on_loopback(monkeypatch):
     assert served["workers"] == 3 and served["timeout"] == DEFAULT_TIMEOUT
     assert served["server"].name == "dashboard.app"
 
-    # With no command the same server runs, with its default workers.
+    assert served["server"].test_client().get("/").status_code == 200
+
+    # With no command the same server runs, with its default workers; --kiosk reaches it.
     served.clear()
-    assert main([]) == 0
+    assert main(["--kiosk"]) == 0
     assert served["workers"] == DEFAULT_WORKERS and served["port"] == 8050
+    assert served["server"].test_client().get("/?day=1949-01-10").location == (
+        "/kiosk?day=1949-01-10"
+    )
 
 
 def test_debug_runs_the_development_server_without_its_version(monkeypatch):
