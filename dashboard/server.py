@@ -17,8 +17,9 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
 DEFAULT_WORKERS = 2
 # A request that takes longer than this is stuck: gunicorn kills its worker and starts another.
-# An image export takes a few seconds; a page update well under one.
-DEFAULT_TIMEOUT = 60
+# A page update takes well under a second and an image a few; an image that hangs is given up
+# by dashboard/images.py after 70 s with an answer, so this only catches what nothing else does.
+DEFAULT_TIMEOUT = 90
 # What `Server` says on every response: no software name, no version.
 SERVER_NAME = "Dispatches"
 # Gunicorn's longest request line (the URL and method); longer ones get 414 before any work.
