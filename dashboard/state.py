@@ -311,15 +311,28 @@ def describe_span(start: date, end: date) -> str:
 # corpus) goes into the URL, where `from_query` names it in the page's warning.
 
 
+def read_text(value: object) -> str | None:
+    """Text that a URL can carry: JSON may hold a lone surrogate ('\\ud800'), UTF-8 cannot."""
+    if not isinstance(value, str):
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return value
+
+
 def read_texts(value: object) -> tuple[str, ...] | None:
     """A dropdown's choices: None or [] for none, one text, or a list of texts."""
     if value is None:
         return ()
-    if isinstance(value, str):
-        return (value,) if value else ()
-    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
-        return tuple(item for item in value if item)
-    return None
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        return None
+    texts = [read_text(item) for item in items]
+    if None in texts:
+        return None
+    return tuple(text for text in texts if text)
 
 
 def read_day(value: object) -> date | None:

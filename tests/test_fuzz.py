@@ -193,6 +193,28 @@ def test_a_download_with_unicode_digits_is_a_400_that_names_the_step(client):
     assert "story step '²'" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("component", "value"),
+    [
+        (ids.PEOPLE, ["\ud800"]),
+        (ids.KINDS, "\udfff"),
+        (ids.NETWORK, {"points": [{"customdata": ["person", "\ud800"]}]}),
+    ],
+)
+def test_text_no_url_can_hold_changes_nothing(client, component, value):
+    """JSON can carry a lone surrogate; a URL cannot, so the input is ignored."""
+    http, valid = client
+    sync = json.loads(json.dumps(valid[0]))
+    prop = "clickData" if component == ids.NETWORK else "value"
+    for entry in sync["inputs"]:
+        if isinstance(entry, dict) and (entry["id"], entry["property"]) == (component, prop):
+            entry["value"] = value
+    sync["changedPropIds"] = [f"{component}.{prop}"]
+    answer = http.post(CALLBACK_PATH, json=sync)
+    assert answer.status_code == 200
+    assert ids.URL not in answer.get_json()["response"]
+
+
 def test_a_huge_slider_value_over_http_is_held(client):
     http, valid = client
     sync = json.loads(json.dumps(valid[0]))

@@ -8,7 +8,15 @@ from datetime import date, timedelta
 from dashboard import ids
 from dashboard.figures import flow_click_targets
 from dashboard.model import END, MEMBER, MESSAGE_ID, PEOPLE, START, Corpus, split_list
-from dashboard.state import SPEEDS, ViewState, read_day, read_instant, read_texts, read_whole
+from dashboard.state import (
+    SPEEDS,
+    ViewState,
+    read_day,
+    read_instant,
+    read_text,
+    read_texts,
+    read_whole,
+)
 from dashboard.views.filters import NAMES_CODENAME
 
 # Inputs that fire by themselves, not by a visitor's hand.
@@ -24,8 +32,8 @@ def next_state(
     a request can carry, and it never raises. A value of the wrong shape changes nothing.
     """
     if isinstance(trigger, dict):
-        message = trigger.get("message")
-        if trigger.get("type") == ids.RECORD_LINK and isinstance(message, str) and value:
+        message = read_text(trigger.get("message"))
+        if trigger.get("type") == ids.RECORD_LINK and message and value:
             return state.with_changes(event=None, message=(message,))
         return state
     handler = HANDLERS.get(trigger) if isinstance(trigger, str) else None
@@ -83,7 +91,9 @@ def clicked(click_data: object) -> tuple[str, str] | None:
     point = _first_point(click_data)
     data = point.get("customdata")
     if isinstance(data, list) and len(data) >= 2:
-        return str(data[0]), str(data[1])
+        kind, key = read_text(data[0]), read_text(data[1])
+        if kind is not None and key is not None:
+            return kind, key
     return None
 
 

@@ -158,7 +158,14 @@ NASTY_JSON: list[object] = [
     {"type": "record-link"},
     {"type": "record-link", "message": ["m01"]},
 ]
-NASTY_JSON += [*NASTY_TEXTS, "\ud800"]  # a lone surrogate: JSON can carry it, a URL not
+# A lone surrogate: JSON can carry it, UTF-8 (and so a URL) cannot.
+NASTY_JSON += [
+    *NASTY_TEXTS,
+    "\ud800",
+    ["\ud800"],
+    {"points": [{"customdata": ["person", "\ud800"]}]},
+    {"type": "record-link", "message": "\udfff"},
+]
 PATHS = [
     "/",
     "/kiosk",
