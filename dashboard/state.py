@@ -173,8 +173,8 @@ class ViewState:
         day, playing, speed, step, attract = _exhibit_params(params, start, end, corpus, warnings)
         unknown = sorted(set(params) - set(PARAMETERS))
         if unknown:
-            names = ", ".join(quoted(key) for key in unknown[:MAX_WARNINGS])
-            warnings.append(f"Unknown URL parameter {names}; ignored.")
+            listed = ", ".join(quoted(key) for key in unknown[:MAX_WARNINGS])
+            warnings.append(f"Unknown URL parameter {listed}; ignored.")
         return cls(
             start=start,
             end=end,

@@ -207,6 +207,12 @@ def test_a_long_value_is_cut_short_in_its_warning():
     assert len(state.warnings[0]) < 120 and "\u2026" in state.warnings[0]
 
 
+def test_an_unknown_parameter_leaves_the_others_alone():
+    state = ViewState.from_query("?names=codename&colour=red&look=presentation", BUNDLED)
+    assert state.codenames and state.look == "presentation"
+    assert state.warnings == ("Unknown URL parameter 'colour'; ignored.",)
+
+
 def test_many_problems_end_in_a_count():
     state = ViewState.from_query("?people=" + ",".join(f"p{n}" for n in range(50)), BUNDLED)
     assert len(state.warnings) == MAX_WARNINGS
@@ -241,5 +247,9 @@ def valid_states(draw) -> ViewState:
 @settings(max_examples=200, deadline=None)
 @given(state=valid_states())
 def test_every_valid_state_round_trips(state):
-    again = ViewState.from_query(state.to_query(BUNDLED), BUNDLED)
+    query = state.to_query(BUNDLED)
+    again = ViewState.from_query(query, BUNDLED)
     assert again == state and again.warnings == ()
+    # A parameter the page does not know is named, and changes nothing else.
+    noisy = ViewState.from_query(f"{query or '?'}&colour=red", BUNDLED)
+    assert noisy == state and noisy.warnings == ("Unknown URL parameter 'colour'; ignored.",)
