@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from pathlib import Path
 
 from dash import ALL, Dash, Input, Output, ctx, dcc, html, no_update
 
-from dashboard import ids, routes
+from dashboard import guard, ids, routes
+from dashboard.bundled import bundled_folder
 from dashboard.context import NARROW_BELOW_PX, Context
 from dashboard.model import Corpus
 from dashboard.report import ImportReport
@@ -19,7 +19,7 @@ from dashboard.views.interactions import AUTOMATIC_INPUTS, next_state
 from dashboard.views.pages import page_for
 from dashboard.views.report_page import REPORT_PATH
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+ASSETS = bundled_folder("assets")
 TITLE = "Dispatches"
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -206,6 +206,7 @@ def create_app(
     share.register_callbacks(app, context)
     routes.register(app, context, frame_ancestors)
     report_page.register(app.server, report)
+    guard.register(app)
     return app
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from dashboard.context import VIEWS, Context
-from dashboard.corpora import open_corpus
+from dashboard.corpora import CorpusRefused, open_corpus
 from dashboard.export import (
     CMIF,
     DATA_FORMATS,
@@ -27,25 +26,36 @@ from dashboard.export import (
 )
 from dashboard.formats import folder
 from dashboard.model import Corpus
-from dashboard.routes import open_kiosk_at_root
+from dashboard.server import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_TIMEOUT,
+    DEFAULT_WORKERS,
+    SERVER_NAME,
+    Settings,
+    build_app,
+    env_flag,
+)
 from dashboard.state import LOOKS, ViewState
 from dashboard.views.exhibit import DEFAULT_IDLE_SECONDS
 from dashboard.views.pages import KIOSK_PATH
-
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8050
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dashboard",
         description="Dispatches: the 1949 Stalin-Mao telegram network. "
-        "With no command, serves the app.",
+        "With no command, serves the app as `serve` does.",
     )
     add_serve_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="serve the app (the default)")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the app (the default)",
+        description="Serve the app with gunicorn's worker processes, or with the development "
+        "server under --debug.",
+    )
     add_serve_options(serve)
 
     validate = commands.add_parser(
@@ -79,10 +89,25 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         "--title", metavar="TEXT", help="the corpus's name on the page (default: its own)"
     )
     parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=DEFAULT_WORKERS,
+        metavar="N",
+        help=f"worker processes answering requests side by side (default {DEFAULT_WORKERS})",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive_int,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"a worker busy this long with one request is restarted (default {DEFAULT_TIMEOUT})",
+    )
+    parser.add_argument(
         "--debug",
         action="store_true",
         default=None,
-        help="Dash debug mode (also DASH_DEBUG=true); off by default",
+        help="Dash debug mode on the development server, one process (also DASH_DEBUG=true); "
+        "never for the public",
     )
     parser.add_argument(
         "--frame-ancestors",
@@ -125,44 +150,61 @@ def run_validate(args: argparse.Namespace) -> int:
     return report.exit_code if corpus is not None or report.unreadable else 1
 
 
-def load_for_serving(path: str | None, title: str | None = None) -> tuple:
-    """The corpus to serve and its report; the report is printed when it has problems."""
-    corpus, report = open_corpus(path, title or "")
-    if corpus is None:
-        print("\n".join(report.lines()), file=sys.stderr)
-    elif report.problems:
-        print(
-            f"{report.path}: {len(report.problems)} problems while reading; the page links "
-            "to the import report",
-            file=sys.stderr,
-        )
-    return corpus, report
-
-
 def run_serve(args: argparse.Namespace) -> int:
-    from dashboard.app import create_app
-    from dashboard.routes import frame_ancestors
-
-    corpus, report = load_for_serving(args.corpus, args.title)
-    if corpus is None:
-        return report.exit_code or 1
-    debug = args.debug if args.debug is not None else _env_flag("DASH_DEBUG")
+    settings = Settings(
+        corpus=args.corpus,
+        title=args.title or "",
+        kiosk=getattr(args, "kiosk", False),
+        frame_ancestors=getattr(args, "frame_ancestors", None),
+        idle_seconds=getattr(args, "idle_seconds", DEFAULT_IDLE_SECONDS),
+    )
     try:
-        ancestors = frame_ancestors(getattr(args, "frame_ancestors", None))
+        app = build_app(settings)
+    except CorpusRefused as refused:
+        print("\n".join(refused.report.lines()), file=sys.stderr)
+        return refused.report.exit_code or 1
     except ValueError as error:
         print(f"error: --frame-ancestors: {error}", file=sys.stderr)
         return 2
-    idle = getattr(args, "idle_seconds", DEFAULT_IDLE_SECONDS)
-    app = create_app(corpus, frame_ancestors=ancestors, idle_seconds=idle, report=report)
-    if getattr(args, "kiosk", False):
-        open_kiosk_at_root(app.server)
+    if settings.kiosk:
         print(f"Kiosk: http://{args.host}:{args.port}{KIOSK_PATH}", file=sys.stderr)
-    app.run(host=args.host, port=args.port, debug=debug)
+    debug = args.debug if args.debug is not None else env_flag("DASH_DEBUG")
+    if debug:
+        # Dash's debug tools would ask Plotly's server for the latest version; the page's
+        # policy forbids it, and nothing is fetched from the internet.
+        app.run(
+            host=args.host,
+            port=args.port,
+            debug=True,
+            dev_tools_disable_version_check=True,
+            request_handler=_quiet_handler(),
+        )
+    else:
+        from dashboard.server import serve
+
+        serve(app.server, args.host, args.port, workers=args.workers, timeout=args.timeout)
     return 0
 
 
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+def _quiet_handler() -> type:
+    """The development server's request handler, with no software or version in `Server`."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    class Handler(WSGIRequestHandler):
+        def version_string(self) -> str:
+            return SERVER_NAME
+
+    return Handler
+
+
+def _positive_int(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return number
 
 
 def _positive_seconds(text: str) -> float:

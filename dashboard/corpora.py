@@ -11,6 +11,14 @@ from dashboard.model import Corpus, CorpusError, Problem, load_corpus
 from dashboard.report import ImportReport
 
 
+class CorpusRefused(ValueError):
+    """A corpus that cannot be served; its import report says why and where."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__("\n".join(report.lines()))
+        self.report = report
+
+
 def open_corpus(
     path: str | Path | None = None, title: str = ""
 ) -> tuple[Corpus | None, ImportReport]:

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import networkx as nx
 import pandas as pd
-import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 from defusedxml import ElementTree as SafeElementTree
 
+from dashboard import images
 from dashboard.citation import DATASET_NAME, VIEW_NAMES, citation, dataset_version
 from dashboard.context import NARROW_BELOW_PX, VIEWS, Context
+from dashboard.formats import folder
 from dashboard.graph import DEFAULT_HEIGHT_PX, DEFAULT_WIDTH_PX, message_graph
 from dashboard.model import (
     ARCHIVE_REF,
@@ -77,8 +78,9 @@ MAX_DEVICE_PIXELS = 50_000_000
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome", "chrome")
 BROWSER_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 HTML_CONFIG = {"displaylogo": False, "responsive": True, "scrollZoom": False}
-# The plotly.js that ships with plotly.py, which kaleido's page loads from disk.
-PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+# A cell that starts with one of these is a formula to a spreadsheet (=HYPERLINK, +cmd|,
+# @SUM...), or is read as one after its leading blank is dropped. CSV exports write it with a
+# single quote before it, as OWASP advises; the corpus loader reads that quote back off.
 GEXF_START = "start"
 GEXF_END = "end"
 
@@ -248,43 +250,29 @@ def render_image(figure: go.Figure, fmt: str, size: ImageSize, browser: str | No
     """PNG or SVG bytes of the figure, drawn by kaleido in the machine's Chromium, offline."""
     if fmt not in IMAGE_FORMATS:
         raise ExportError(f"{fmt!r} is not an image format; choose one of png, svg.")
-    # Imported here: only image exports need kaleido, and the app starts quicker without it.
-    import kaleido
     from kaleido.errors import ChromeNotFoundError
 
     path = browser or find_browser()
-    options = {
-        "path": path,
-        # Without these kaleido's page would load MathJax (and, failing a local plotly.js,
-        # plotly.js itself) from a CDN; the charts use neither LaTeX nor a remote script.
-        "mathjax": False,
-        "plotlyjs": str(PLOTLY_JS),
-    }
-    layout = {"format": fmt, "width": size.width, "height": size.height, "scale": size.scale}
     try:
-        data = kaleido.calc_fig_sync(figure, opts=layout, kopts=options)
+        return images.render(figure, fmt, size.width, size.height, size.scale, path)
     except ChromeNotFoundError as error:
         raise BrowserNotFoundError(f"kaleido could not start {path}: {error}") from None
-    return data if isinstance(data, bytes) else str(data).encode("utf-8")
 
 
 # --- data ---------------------------------------------------------------------------------
 
 MESSAGE_COLUMNS = [column.name for column in SCHEMAS[MESSAGES_FILE]]
-DATE_COLUMNS = [column.name for column in SCHEMAS[MESSAGES_FILE] if column.type == "date"]
 
 
 def messages_table(shown: Corpus) -> pd.DataFrame:
     """The shown messages with exactly the columns of messages.csv, dates as YYYY-MM-DD."""
-    table = shown.messages[MESSAGE_COLUMNS].copy()
-    for column in DATE_COLUMNS:
-        table[column] = table[column].dt.strftime("%Y-%m-%d").fillna("")
-    return table.reset_index(drop=True)
+    return folder.table(shown.messages, MESSAGES_FILE)
 
 
 def messages_csv(shown: Corpus) -> bytes:
-    """A messages.csv that `load_corpus` reads back (people and copies from beside it)."""
-    return messages_table(shown).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """A messages.csv that `load_corpus` reads back (people and copies from beside it), and
+    that no spreadsheet runs: a cell that would be a formula starts with a single quote."""
+    return folder.csv_bytes(shown.messages, MESSAGES_FILE)
 
 
 def messages_json(whole: Corpus, shown: Corpus, state: ViewState, link: str = "") -> bytes:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import re
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
@@ -13,10 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.bundled import bundled_folder
 from dashboard.dates import CERTAINTIES, DAY, NONE, PRECISIONS
 from dashboard.letters import Metadata
 
-BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
+BUNDLED_DATA = bundled_folder("data")
 
 MESSAGES_FILE = "messages.csv"
 PEOPLE_FILE = "people.csv"
@@ -223,6 +226,8 @@ OPTIONAL_FILES = (COPIES_FILE, EVENTS_FILE, STORY_FILE, PLACES_FILE)
 TRUE_WORDS = {"true", "yes", "1"}
 MAX_COPIES = 1000
 FALSE_WORDS = {"false", "no", "0", ""}
+# Problems listed in a CorpusError; the rest are counted.
+MAX_PROBLEMS = 200
 
 
 @dataclass(frozen=True)
@@ -244,13 +249,21 @@ class Problem:
 
 
 class CorpusError(ValueError):
-    """Every problem found in a corpus, reported together so all can be fixed in one pass."""
+    """Every problem found in a corpus, reported together so all can be fixed in one pass.
+
+    `count` is how many there are; `problems` and the message hold the first MAX_PROBLEMS, then
+    how many more: a broken file of a million rows must not print a million lines.
+    """
 
     def __init__(self, problems: Iterable[Problem]):
-        self.problems = tuple(problems)
-        count = len(self.problems)
-        lines = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the corpus:\n{lines}")
+        found = list(problems)
+        self.count = len(found)
+        self.problems = tuple(found[:MAX_PROBLEMS])
+        lines = [f"  {p}" for p in self.problems]
+        if self.count > MAX_PROBLEMS:
+            lines.append(f"  and {self.count - MAX_PROBLEMS} more")
+        plural = "s" if self.count != 1 else ""
+        super().__init__(f"{self.count} problem{plural} in the corpus:\n" + "\n".join(lines))
 
 
 def people_in(messages: pd.DataFrame) -> set[str]:
@@ -604,59 +617,106 @@ def corpus_files(path: str | Path | None) -> dict[str, Path]:
 
 
 def _read_csv(path: Path, name: str, problems: list[Problem]) -> pd.DataFrame | None:
-    """The file as text cells, or None (with the reason in `problems`) if it cannot be read.
+    """The file as text cells, or None (with the reasons in `problems`) if it cannot be read.
 
-    Missing optional columns are added empty; columns the schema does not know, and
-    headers given twice, are problems, so a misspelt column is never silently ignored.
+    Read strictly: a row with more or fewer fields than the header (a record cut short, a
+    stray comma), text that is not UTF-8 and a quote left open are each named by row, and a
+    file with any of them is not used further, so that no record is checked with its fields
+    shifted or lost. Missing optional columns are added empty; columns the schema does not
+    know, and headers given twice, are problems, so a misspelt column is never silently ignored.
     """
     schema = SCHEMAS[name]
+    where = str(path)
     if not path.exists():
         if name in OPTIONAL_FILES:
             return pd.DataFrame({c.name: pd.Series(dtype="str") for c in schema})
-        problems.append(Problem(str(path), None, None, "file not found"))
+        problems.append(Problem(where, None, None, "file not found"))
         return None
-    try:
-        # Blank lines are kept as rows (and dropped below) so that row numbers stay true.
-        frame = pd.read_csv(
-            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False
-        )
-        names = _header(path)
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(str(path), None, None, f"not UTF-8 text ({exc.reason})"))
+    records = _records(path, problems)
+    if records is None:
         return None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        problems.append(Problem(str(path), None, None, f"not a readable CSV file: {exc}"))
+    header, *rows = records
+    names = [cell.strip() for cell in header]
+    broken = False
+    for number, record in enumerate(records, start=1):
+        bad = [i for i, cell in enumerate(record) if _UNDECODED.search(cell)]
+        if bad:
+            column = names[bad[0]] if number > 1 and bad[0] < len(names) else None
+            problems.append(Problem(where, number, column, "not UTF-8 text; save it as UTF-8"))
+            broken = True
+        elif number > 1 and len(record) != len(names) and any(c.strip() for c in record):
+            problems.append(
+                Problem(
+                    where,
+                    number,
+                    None,
+                    f"this row has {len(record)} field{'s' if len(record) != 1 else ''} and "
+                    f"the header {len(names)}: a row cut short, or a comma outside quotes",
+                )
+            )
+            broken = True
+    if broken:
         return None
-    frame = frame.fillna("")
+    # Blank lines are kept as rows (and dropped below) so that row numbers stay true.
+    cells = [row if len(row) == len(names) else [""] * len(names) for row in rows]
+    frame = pd.DataFrame(cells, columns=names, dtype=str)
     known = {c.name for c in schema}
     seen: set[str] = set()
     for column in names:
         if column in seen:
-            problems.append(Problem(str(path), 1, column, "this column appears twice"))
+            problems.append(Problem(where, 1, column, "this column appears twice"))
         elif column not in known:
             expected = ", ".join(c.name for c in schema)
             problems.append(
-                Problem(str(path), 1, column, f"unknown column (the columns are: {expected})")
+                Problem(where, 1, column, f"unknown column (the columns are: {expected})")
             )
         seen.add(column)
-    frame.columns = names
     frame = frame.loc[:, ~frame.columns.duplicated()]
     missing = [c.name for c in schema if c.required and c.name not in frame.columns]
     for column in missing:
-        problems.append(Problem(str(path), 1, column, "required column is missing"))
+        problems.append(Problem(where, 1, column, "required column is missing"))
     for column in schema:
         if column.name not in frame.columns:
             frame[column.name] = ""
-    frame = frame.map(str.strip)
+    frame = frame.map(_cell)
     frame = frame[(frame != "").any(axis=1)]
-    frame.attrs["path"] = str(path)
+    frame.attrs["path"] = where
     frame.attrs["missing"] = [c.name for c in schema if c.name not in names]
     return frame
 
 
-def _header(path: Path) -> list[str]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [cell.strip() for cell in next(csv.reader(handle), [])]
+def _cell(text: str) -> str:
+    """A cell without its blanks, and without the quote that a CSV export puts before text a
+    spreadsheet would run ("'=SUM(A1)"), so that an exported file reloads as it was."""
+    text = text.strip()
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
+
+
+# A byte that is not UTF-8, as `surrogateescape` keeps it: read on, then name its row.
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def _records(path: Path, problems: list[Problem]) -> list[list[str]] | None:
+    """Every record of the file, the header first; None, with the row, if it is no CSV."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig", errors="surrogateescape")
+    except OSError as exc:
+        problems.append(Problem(str(path), None, None, f"cannot be read: {exc.strerror}"))
+        return None
+    records: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        for record in reader:
+            records.append(record)
+    except csv.Error as exc:
+        # The record that failed is the one after those read: a quote left open runs to the end.
+        row = len(records) + 1
+        problems.append(Problem(str(path), row, None, f"not a readable CSV row: {exc}"))
+        return None
+    if not records or not any(cell.strip() for cell in records[0]):
+        problems.append(Problem(str(path), 1, None, "the file has no header row"))
+        return None
+    return records
 
 
 def _row(index: int) -> int:

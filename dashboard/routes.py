@@ -1,5 +1,6 @@
-"""HTTP beside the Dash page: file downloads of any view, who may frame which page, and the
-kiosk as the start page."""
+"""HTTP beside the Dash page: file downloads of any view, the security headers of every
+response (who may frame which page, where scripts may come from), the limits on a request's
+size, and the kiosk as the start page."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from contextlib import nullcontext
 from urllib.parse import parse_qsl, urlencode
 
 from dash import Dash
-from flask import Flask, Response, redirect, request
+from flask import Flask, Response, abort, redirect, request
 
 from dashboard.context import Context
 from dashboard.export import (
@@ -31,6 +32,25 @@ SIZE_PARAMETERS = {
     "scale": "PNG and SVG downloads only: device pixels per CSS pixel (PNG 2, SVG 1)",
 }
 ANY_ORIGIN = "*"
+# A page update posts a few kB; a request line is a path and a query string a person could
+# share. Larger ones are refused before any work: 413 and 414.
+MAX_BODY_BYTES = 1_000_000
+MAX_URL_BYTES = 8192
+# What every page may load, beside the framing rules. Dash and plotly.js need no more:
+# - script-src 'self' and the hashes of Dash's own inline scripts (the renderer's start and
+#   the clientside callbacks), added per app; no other inline script, no eval;
+# - style-src 'unsafe-inline': plotly.js and Dash's components set styles from script;
+# - img-src data: blob: plotly.js draws its mode bar icons and "download as PNG" that way;
+# - everything else (fonts, the page's requests to its callbacks) from the same server only.
+CONTENT_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data: blob:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+}
 # A CSP source that may appear in frame-ancestors: a keyword, a scheme, or an origin whose
 # host may start with a wildcard label. Nothing that could end the directive (; or ,).
 _SOURCE = re.compile(
@@ -62,6 +82,8 @@ def register(app: Dash, context: Context, origins: str | Iterable[str] | None = 
     server = app.server
     ancestors = frame_ancestors(origins)
     prefix = app.config.routes_pathname_prefix
+    server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    policy = _ContentPolicy(app)
     # One Chromium at a time: each image starts a browser, and a burst must not start many.
     rendering = threading.Lock()
 
@@ -91,17 +113,56 @@ def register(app: Dash, context: Context, origins: str | Iterable[str] | None = 
         response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
         return response
 
+    @server.before_request
+    def limits() -> None:
+        """A body or a URL larger than any page sends is refused before it is read."""
+        if (request.content_length or 0) > MAX_BODY_BYTES:
+            abort(413)
+        if _url_bytes(request.environ) > MAX_URL_BYTES:
+            abort(414)
+
     @server.after_request
-    def framing(response: Response) -> Response:
-        """Only the embed pages may be framed, and only by the configured origins."""
+    def headers(response: Response) -> Response:
+        """Only the embed pages may be framed, and only by the configured origins; every
+        response says where its page may load from and sends no referrer."""
         path = "/" + request.path.removeprefix(prefix)
+        # Two policies, both enforced by the browser: who may frame the page, then what the
+        # page may load.
         if page_for(path)[0].kind == "embed":
             response.headers["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
         else:
             response.headers["X-Frame-Options"] = "DENY"
             response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+        response.headers.add("Content-Security-Policy", policy.header())
         response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
         return response
+
+
+class _ContentPolicy:
+    """CONTENT_POLICY with the hashes of the app's inline scripts, known once every callback
+    is registered: at the first response."""
+
+    def __init__(self, app: Dash) -> None:
+        self._app = app
+        self._header: str | None = None
+
+    def header(self) -> str:
+        if self._header is None:
+            directives = dict(CONTENT_POLICY)
+            hashes = " ".join(self._app.csp_hashes())
+            directives["script-src"] = f"{directives['script-src']} {hashes}"
+            self._header = "; ".join(f"{name} {value}" for name, value in directives.items())
+        return self._header
+
+
+def _url_bytes(environ: dict) -> int:
+    """The length of the request's path and query string, as the client sent them."""
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if raw:
+        return len(raw)
+    path = environ.get("PATH_INFO", "").encode("latin-1", "replace")
+    return len(path) + len(environ.get("QUERY_STRING", "")) + 1
 
 
 def _split_query(query: str) -> tuple[str, dict[str, str]]:

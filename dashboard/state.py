@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -33,6 +34,13 @@ LIST_SEPARATOR = ","
 DEFAULT_SPEED = "normal"
 SPEEDS = ("slow", DEFAULT_SPEED, "fast")
 ON = "on"
+# A value is quoted in a warning up to this many characters; a link may hold anything.
+QUOTED_CHARACTERS = 40
+# Warnings shown for one link; a link with more problems gets a count of the rest.
+MAX_WARNINGS = 12
+# Only ASCII digits: str.isdigit() and \d also accept '²' or '٣', which int() or a date refuse.
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_STEP = re.compile(r"[0-9]{1,4}")
 
 
 @dataclass(frozen=True)
@@ -91,11 +99,18 @@ class ViewState:
         return "?" + urlencode(pairs, safe=LIST_SEPARATOR) if pairs else ""
 
     @classmethod
-    def from_query(cls, query: str | None, corpus: Corpus) -> ViewState:
-        """Parse a query string; a bad value falls back to its default with a warning."""
+    def from_query(cls, query: object, corpus: Corpus) -> ViewState:
+        """Parse a query string; a bad value falls back to its default with a warning.
+
+        The one door from a link to a state: it takes anything (a script may send a number
+        or a list where a browser sends text) and never raises.
+        """
+        warnings: list[str] = []
+        if query is not None and not isinstance(query, str):
+            warnings.append("The link's query is not text; showing the default view.")
+            query = ""
         params = {k: v[-1] for k, v in parse_qs((query or "").lstrip("?")).items()}
         default = cls.default(corpus)
-        warnings: list[str] = []
         first, last = default.start, default.end
 
         start = _date_param(params, "start", default.start, warnings)
@@ -118,7 +133,9 @@ class ViewState:
         for text in _list_param(params, "people"):
             person = corpus.resolve(text)
             if person is None:
-                warnings.append(f"No one called {text!r} is in the corpus; that name was ignored.")
+                warnings.append(
+                    f"No one called {quoted(text)} is in the corpus; that name was ignored."
+                )
             elif person not in people:
                 people.append(person)
 
@@ -128,7 +145,9 @@ class ViewState:
             if kind in known_kinds:
                 kinds.append(kind)
             else:
-                warnings.append(f"There is no kind of message called {kind!r}; it was ignored.")
+                warnings.append(
+                    f"There is no kind of message called {quoted(kind)}; it was ignored."
+                )
 
         known_messages = set(corpus.messages["message_id"])
         message = []
@@ -136,23 +155,26 @@ class ViewState:
             if ident in known_messages:
                 message.append(ident)
             else:
-                warnings.append(f"There is no message {ident!r}; nothing was opened for it.")
+                warnings.append(f"There is no message {quoted(ident)}; nothing was opened for it.")
         event = params.get("event")
         if event is not None and event not in set(corpus.events[EVENT_ID]):
-            warnings.append(f"There is no context event {event!r}; nothing was opened for it.")
+            warnings.append(
+                f"There is no context event {quoted(event)}; nothing was opened for it."
+            )
             event = None
 
         names = params.get("names", "")
         if names not in ("", "codename", "name"):
-            warnings.append(f"names={names!r} is not understood; use names=codename.")
+            warnings.append(f"names={quoted(names)} is not understood; use names=codename.")
         look = params.get("look", DEFAULT_LOOK)
         if look not in LOOKS:
-            warnings.append(f"look={look!r} is not understood; use look=presentation.")
+            warnings.append(f"look={quoted(look)} is not understood; use look=presentation.")
             look = DEFAULT_LOOK
         day, playing, speed, step, attract = _exhibit_params(params, start, end, corpus, warnings)
         unknown = sorted(set(params) - set(PARAMETERS))
         if unknown:
-            warnings.append(f"Unknown URL parameter {', '.join(unknown)}; ignored.")
+            listed = ", ".join(quoted(key) for key in unknown[:MAX_WARNINGS])
+            warnings.append(f"Unknown URL parameter {listed}; ignored.")
         return cls(
             start=start,
             end=end,
@@ -167,7 +189,7 @@ class ViewState:
             speed=speed,
             step=step,
             attract=attract,
-            warnings=tuple(warnings),
+            warnings=_capped(warnings),
         )
 
     def with_changes(self, **changes: object) -> ViewState:
@@ -189,12 +211,26 @@ class ViewState:
 def parse_day(text: str) -> date:
     """A YYYY-MM-DD date, or ValueError saying in words what is wrong with `text`."""
     text = text.strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
+    if not _DAY.fullmatch(text):
+        raise ValueError(f"{quoted(text)} is not a date in the form YYYY-MM-DD")
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a day in the calendar") from None
+        raise ValueError(f"{quoted(text)} is not a day in the calendar") from None
+
+
+def quoted(text: str) -> str:
+    """A value for a warning, in quotes, cut short: a link may carry anything, at any length."""
+    if len(text) > QUOTED_CHARACTERS:
+        text = text[: QUOTED_CHARACTERS - 1] + "\u2026"
+    return repr(text)
+
+
+def _capped(warnings: list[str]) -> tuple[str, ...]:
+    if len(warnings) <= MAX_WARNINGS:
+        return tuple(warnings)
+    rest = len(warnings) - MAX_WARNINGS + 1
+    return (*warnings[: MAX_WARNINGS - 1], f"... and {rest} more problems in the link.")
 
 
 def day_text(day: date) -> str:
@@ -236,21 +272,21 @@ def _exhibit_params(
     for key in ("play", "attract"):
         value = params.get(key, "")
         if value not in ("", ON):
-            warnings.append(f"{key}={value!r} is not understood; use {key}={ON}.")
+            warnings.append(f"{key}={quoted(value)} is not understood; use {key}={ON}.")
         switches.append(value == ON)
     speed = params.get("speed", DEFAULT_SPEED)
     if speed not in SPEEDS:
-        warnings.append(f"speed={speed!r} is not understood; use {', '.join(SPEEDS)}.")
+        warnings.append(f"speed={quoted(speed)} is not understood; use {', '.join(SPEEDS)}.")
         speed = DEFAULT_SPEED
     step = None
     text = params.get("step", "")
     if text:
         steps = len(corpus.story)
-        if text.isdigit() and 1 <= int(text) <= steps:
+        if _STEP.fullmatch(text) and 1 <= int(text) <= steps:
             step = int(text)
         else:
             warnings.append(
-                f"There is no story step {text!r}; the story has {steps} step"
+                f"There is no story step {quoted(text)}; the story has {steps} step"
                 f"{'s' if steps != 1 else ''}."
             )
     return day, switches[0], speed, step, switches[1]
@@ -269,3 +305,68 @@ def describe_span(start: date, end: date) -> str:
     if start.year == end.year:
         return f"{start.day} {start:%b} - {end.day} {end:%b %Y}"
     return f"{start.day} {start:%b %Y} - {end.day} {end:%b %Y}"
+
+
+# --- what the page's controls send: read without raising ----------------------------------
+# A browser sends what each control holds, but a script can post anything to a callback.
+# Each reader returns None for a value of the wrong shape, and the input is then ignored;
+# a value of the right shape that names nothing (an unknown person, a day outside the
+# corpus) goes into the URL, where `from_query` names it in the page's warning.
+
+
+def read_text(value: object) -> str | None:
+    """Text that a URL can carry: JSON may hold a lone surrogate ('\\ud800'), UTF-8 cannot."""
+    if not isinstance(value, str):
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return value
+
+
+def read_texts(value: object) -> tuple[str, ...] | None:
+    """A dropdown's choices: None or [] for none, one text, or a list of texts."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        return None
+    texts = [read_text(item) for item in items]
+    if None in texts:
+        return None
+    return tuple(text for text in texts if text)
+
+
+def read_day(value: object) -> date | None:
+    """A date picker's day: 'YYYY-MM-DD', perhaps followed by a time, or a date."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_day(value[:10])
+    except ValueError:
+        return None
+
+
+def read_whole(value: object) -> int | None:
+    """A slider's position: a whole number (a float that is one will do), never a bool."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return None
+
+
+def read_instant(value: object) -> pd.Timestamp | None:
+    """An end of a date axis's range as plotly writes it: '1949-01-10 12:00:00.000'."""
+    if not isinstance(value, str) or not _DAY.match(value.strip()):
+        return None
+    try:
+        instant = pd.Timestamp(value.strip())
+    except (ValueError, OverflowError):
+        return None
+    return None if pd.isna(instant) else instant

@@ -14,6 +14,7 @@ from plotly.offline import get_plotlyjs
 
 from dashboard import export as ex
 from dashboard.context import Context
+from dashboard.formats import folder as folder_format
 from dashboard.model import load_corpus
 from dashboard.state import ViewState
 
@@ -257,3 +258,49 @@ def test_failed_write_of_a_new_file_leaves_nothing(tmp_path):
     with pytest.raises(TypeError):
         ex.write_atomic(tmp_path / "out.json", "not bytes")  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []
+
+
+# --- CSV that no spreadsheet runs ---------------------------------------------------------------
+
+FORMULAS = {
+    "title": '=HYPERLINK("http://example.invalid","open")',
+    "summary": "-2+3 a summary that starts with a minus",
+    "archive_ref": "+cmd|' /C calc'!A0",
+    "source": "@SUM(1+1)",
+}
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("a=1", "a=1"),
+        ("1949-01-10", "1949-01-10"),
+        ("", ""),
+        ("'=already", "'=already"),
+    ],
+)
+def test_a_cell_a_spreadsheet_would_run_gets_a_quote(value, written):
+    assert folder_format.spreadsheet_safe(value) == written
+
+
+def test_csv_cells_that_are_formulas_are_neutralised_and_reload_as_they_were(tmp_path):
+    messages = [dict(m) for m in MESSAGES]
+    messages[0].update(FORMULAS)
+    folder = write_corpus(tmp_path, messages=messages)
+    context = Context.build(load_corpus(folder))
+    made = ex.export(context, "messages", "csv", ViewState.default(context.corpus))
+    text = made.content.decode("utf-8")
+    for value in FORMULAS.values():
+        assert value not in text.replace("'" + value, "")  # never without its quote
+    assert "'=HYPERLINK(" in text and "'@SUM(1+1)" in text and "'-2+3 a summary" in text
+    # The loader reads the quote back off: the record is what the corpus holds.
+    path = ex.write_atomic(folder / "export.csv", made.content)
+    reloaded = load_corpus(path).messages.set_index("message_id")
+    for column, value in FORMULAS.items():
+        assert reloaded.loc["a", column] == value

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from factory import COPIES, MESSAGES, PEOPLE, write_corpus, write_csv
 
-from dashboard.model import CorpusError, load_corpus
+from dashboard.model import MAX_PROBLEMS, CorpusError, load_corpus
 
 
 @pytest.fixture
@@ -393,3 +393,77 @@ def test_row_indexes_do_not_pile_up(corpus):
         corpus.filter(end=day).copy_counts()
     assert len(model._RECORDS_CACHE) <= model._RECORDS_CACHE_SIZE
     assert corpus.messages_by_id["a"]["title"] == "First"
+
+
+# --- read strictly: every row whole, every byte UTF-8, and a bounded report -------------------
+
+
+def test_a_row_cut_short_outside_quotes_is_named(tmp_path):
+    write_corpus(tmp_path)
+    path = tmp_path / "messages.csv"
+    lines = path.read_text("utf-8").splitlines()
+    header = lines[0].split(",")
+    # The last record loses its last two fields, as a file cut short in the middle would.
+    lines[-1] = ",".join(lines[-1].split(",")[:-2])
+    path.write_text("\n".join(lines), "utf-8")
+    problem = only_problem(error_for(tmp_path))
+    assert problem.file.endswith("messages.csv") and problem.row == len(lines)
+    assert f"{len(header) - 2} fields and the header {len(header)}" in problem.message
+
+
+def test_a_row_with_a_field_too_many_is_named(tmp_path):
+    write_corpus(tmp_path)
+    (tmp_path / "copies.csv").write_text(
+        "message_id,member,copies\nb,stalin,2\nb,molotov,1,extra\nb,vyshinskiy,1\n", "utf-8"
+    )
+    problem = only_problem(error_for(tmp_path))
+    assert problem.row == 3 and "4 fields and the header 3" in problem.message
+
+
+def test_a_quoted_comma_is_one_field_and_blank_lines_are_no_rows(tmp_path):
+    write_corpus(tmp_path)
+    (tmp_path / "copies.csv").write_text(
+        'message_id,member,copies\n"b",stalin,2\n\n   \n"b","molotov","1"\n', "utf-8"
+    )
+    people = tmp_path / "people.csv"
+    people.write_text(people.read_text("utf-8").replace("Terebin", '"Terebin, Pyotr"'), "utf-8")
+    corpus = load_corpus(tmp_path)
+    assert len(corpus.copies) == 2 and corpus.label("terebin") == "Terebin, Pyotr"
+
+
+def test_text_that_is_not_utf8_names_its_row_and_column(tmp_path):
+    write_corpus(tmp_path)
+    (tmp_path / "people.csv").write_bytes(
+        "person_id,name\nstalin,Stalin\nx,Fran\xe7ois\ny,Y\nz,Jos\xe9\n".encode("latin-1")
+    )
+    error = error_for(tmp_path)
+    located = [(p.file.rsplit("/", 1)[-1], p.row, p.column) for p in error.problems]
+    assert located == [("people.csv", 3, "name"), ("people.csv", 5, "name")]
+    assert all("UTF-8" in p.message for p in error.problems)
+
+
+def test_a_quote_left_open_names_the_row_it_opens(tmp_path):
+    write_corpus(tmp_path)
+    (tmp_path / "copies.csv").write_text(
+        'message_id,member,copies\nb,stalin,2\nb,"molotov,1\nb,vyshinskiy,1\n', "utf-8"
+    )
+    problem = only_problem(error_for(tmp_path))
+    assert problem.row == 3 and "not a readable CSV row" in problem.message
+
+
+def test_an_empty_file_has_no_header(tmp_path):
+    write_corpus(tmp_path)
+    (tmp_path / "copies.csv").write_text("", "utf-8")
+    assert "no header" in only_problem(error_for(tmp_path)).message
+
+
+def test_the_problem_list_is_capped_with_a_count(tmp_path):
+    write_corpus(tmp_path)
+    rows = "".join(f"b,stalin,{n},x\n" for n in range(250))
+    (tmp_path / "copies.csv").write_text("message_id,member,copies\n" + rows, "utf-8")
+    error = error_for(tmp_path)
+    assert error.count == 250 and len(error.problems) == MAX_PROBLEMS
+    lines = str(error).splitlines()
+    assert lines[0] == "250 problems in the corpus:"
+    assert len(lines) == 1 + MAX_PROBLEMS + 1 and lines[-1] == "  and 50 more"
+    assert error.problems[-1].row == MAX_PROBLEMS + 1

@@ -38,7 +38,21 @@ def table(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame, name: str) -> bytes:
-    return table(frame, name).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """The file's bytes, safe to open in a spreadsheet (see spreadsheet_safe)."""
+    cells = table(frame, name).map(spreadsheet_safe)
+    return cells.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+# What a spreadsheet takes for the start of a formula, and would run.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """'=SUM(A1)' -> "'=SUM(A1)": text a spreadsheet would run, made text it shows.
+    The loader takes the quote off again, so the file reads back as it was."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def write(corpus: Corpus, folder: Path) -> list[Path]:

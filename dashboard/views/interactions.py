@@ -5,12 +5,18 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-import pandas as pd
-
 from dashboard import ids
 from dashboard.figures import flow_click_targets
 from dashboard.model import END, MEMBER, MESSAGE_ID, PEOPLE, START, Corpus, split_list
-from dashboard.state import SPEEDS, ViewState
+from dashboard.state import (
+    SPEEDS,
+    ViewState,
+    read_day,
+    read_instant,
+    read_text,
+    read_texts,
+    read_whole,
+)
 from dashboard.views.filters import NAMES_CODENAME
 
 # Inputs that fire by themselves, not by a visitor's hand.
@@ -20,10 +26,17 @@ AUTOMATIC_INPUTS = (ids.CLOCK, ids.IDLE)
 def next_state(
     state: ViewState, trigger: str | dict | None, value: object, corpus: Corpus
 ) -> ViewState:
-    """The state after one input changed; unchanged when the input says nothing new."""
-    if isinstance(trigger, dict) and trigger.get("type") == ids.RECORD_LINK:
-        return state.with_changes(event=None, message=(trigger["message"],)) if value else state
-    handler = HANDLERS.get(trigger)
+    """The state after one input changed; unchanged when the input says nothing new.
+
+    The one door from a callback's inputs to a state: `trigger` and `value` may be anything
+    a request can carry, and it never raises. A value of the wrong shape changes nothing.
+    """
+    if isinstance(trigger, dict):
+        message = read_text(trigger.get("message"))
+        if trigger.get("type") == ids.RECORD_LINK and message and value:
+            return state.with_changes(event=None, message=(message,))
+        return state
+    handler = HANDLERS.get(trigger) if isinstance(trigger, str) else None
     new = handler(state, value, corpus) if handler else state
     # A visitor's touch ends the kiosk's attract loop; the clock and the idle timer do not.
     if new.attract and new != state and trigger not in AUTOMATIC_INPUTS:
@@ -34,28 +47,30 @@ def next_state(
 
 
 def _dates(state: ViewState, value: object, corpus: Corpus) -> ViewState:
-    start, end = value
-    if not start or not end:
+    """The date picker's two ends, as (start, end)."""
+    if not isinstance(value, tuple | list) or len(value) != 2:
         return state
-    start, end = _as_date(start), _as_date(end)
-    if (start, end) == (state.start, state.end):
+    start, end = (read_day(side) for side in value)
+    if start is None or end is None or (start, end) == (state.start, state.end):
         return state
     return state.with_changes(start=min(start, end), end=max(start, end), message=(), event=None)
 
 
 def _people(state: ViewState, value: object, corpus: Corpus) -> ViewState:
-    people = tuple(value or ())
+    people = read_texts(value)
     return (
         state
-        if people == state.people
+        if people is None or people == state.people
         else state.with_changes(people=people, message=(), event=None)
     )
 
 
 def _kinds(state: ViewState, value: object, corpus: Corpus) -> ViewState:
-    kinds = tuple(value or ())
+    kinds = read_texts(value)
     return (
-        state if kinds == state.kinds else state.with_changes(kinds=kinds, message=(), event=None)
+        state
+        if kinds is None or kinds == state.kinds
+        else state.with_changes(kinds=kinds, message=(), event=None)
     )
 
 
@@ -71,15 +86,22 @@ def _close(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     return state.with_changes(message=(), event=None) if value else state
 
 
-def clicked(click_data: dict | None) -> tuple[str, str] | None:
+def clicked(click_data: object) -> tuple[str, str] | None:
     """The (kind, key) a figure stored in the customdata of the clicked point, if any."""
-    points = (click_data or {}).get("points") or []
-    if not points:
-        return None
-    data = points[0].get("customdata")
+    point = _first_point(click_data)
+    data = point.get("customdata")
     if isinstance(data, list) and len(data) >= 2:
-        return str(data[0]), str(data[1])
+        kind, key = read_text(data[0]), read_text(data[1])
+        if kind is not None and key is not None:
+            return kind, key
     return None
+
+
+def _first_point(click_data: object) -> dict:
+    """The first point of a chart's clickData, or {} when there is none (or it is no point)."""
+    points = click_data.get("points") if isinstance(click_data, dict) else None
+    point = points[0] if isinstance(points, list) and points else None
+    return point if isinstance(point, dict) else {}
 
 
 def _click(state: ViewState, value: object, corpus: Corpus) -> ViewState:
@@ -101,16 +123,15 @@ def _click(state: ViewState, value: object, corpus: Corpus) -> ViewState:
 def _flow_click(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     """A Sankey click arrives as a point number: a node's has a depth, a link's has none.
     A member opens the telegrams they received copies of, among those drawn."""
-    points = (value or {}).get("points") or []  # type: ignore[union-attr]
-    point = points[0] if points else {}
-    number = point.get("pointNumber")
+    point = _first_point(value)
+    number = read_whole(point.get("pointNumber"))
 
     # During playback the flow draws only the copies sent by the day.
     drawn = state.filter(corpus).played(state.day)[0]
-    if "customdata" not in point and isinstance(number, int):
+    if "customdata" not in point and number is not None:
         nodes, links = flow_click_targets(corpus, drawn)
         targets = nodes if "depth" in point else links
-        if number < len(targets):
+        if 0 <= number < len(targets):
             value = {"points": [{"customdata": targets[number]}]}
     target = clicked(value)  # type: ignore[arg-type]
     if target is not None and target[0] == "member":
@@ -122,7 +143,7 @@ def _flow_click(state: ViewState, value: object, corpus: Corpus) -> ViewState:
 
 def _brush(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     """Zooming, brushing or sliding the timeline's range sets the date filter."""
-    relayout = value or {}
+    relayout = value if isinstance(value, dict) else {}
     if relayout.get("xaxis.autorange"):
         first, last = (day.date() for day in corpus.period)
         return state.with_changes(start=first, end=last, message=(), event=None)
@@ -130,11 +151,16 @@ def _brush(state: ViewState, value: object, corpus: Corpus) -> ViewState:
         relayout.get("xaxis.range[0]"),
         relayout.get("xaxis.range[1]"),
     ]
-    if not bounds or None in bounds:
+    if not isinstance(bounds, list) or len(bounds) != 2:
+        return state
+    low, high = (read_instant(bound) for bound in bounds)
+    if low is None or high is None:
         return state
     # Each day's marks stand at its midnight: keep the days whose midnight the range covers.
-    start = pd.Timestamp(bounds[0]).ceil("D").date()
-    end = pd.Timestamp(bounds[1]).floor("D").date()
+    try:
+        start, end = low.ceil("D").date(), high.floor("D").date()
+    except (ValueError, OverflowError):  # a range that ends at the edge of pandas' calendar
+        return state
     first, last = (day.date() for day in corpus.period)
     start, end = max(start, first), min(end, last)
     if start > end or (start, end) == (state.start, state.end):
@@ -183,10 +209,14 @@ def day_offset(day: date, corpus: Corpus) -> int:
 
 def _scrub(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     """Dragging the day slider moves playback to that day, within the dates shown."""
-    if value is None:
+    offset = read_whole(value)
+    if offset is None:
         return state
-    day = corpus.period[0].date() + timedelta(days=int(value))  # type: ignore[call-overload]
-    day = min(max(day, state.start), state.end)
+    first = corpus.period[0].date()
+    # Clamped before it becomes a date: a slider sends offsets within the corpus, a script
+    # may send 10**9, which no date can hold.
+    offset = min(max(offset, day_offset(state.start, corpus)), day_offset(state.end, corpus))
+    day = first + timedelta(days=offset)
     return state if day == state.day else state.with_changes(day=day, message=(), event=None)
 
 
@@ -246,10 +276,6 @@ def _idle(state: ViewState, value: object, corpus: Corpus) -> ViewState:
 def _wake(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     """The first touch after the attract loop: the start screen, still, ready to explore."""
     return ViewState.default(corpus).with_changes(look=state.look) if value else state
-
-
-def _as_date(text: str | date) -> date:
-    return text if isinstance(text, date) else date.fromisoformat(str(text)[:10])
 
 
 HANDLERS = {

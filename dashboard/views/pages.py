@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dashboard.context import VIEWS
-from dashboard.state import DEFAULT_LOOK
+from dashboard.state import DEFAULT_LOOK, quoted
 
 EMBED_PREFIX = "/embed/"
 KIOSK_PATH = "/kiosk"
@@ -33,8 +33,10 @@ class Page:
 MAIN = Page("main")
 
 
-def page_for(pathname: str | None) -> tuple[Page, list[str]]:
+def page_for(pathname: object) -> tuple[Page, list[str]]:
     """The page for a path, and a warning when the path names nothing we serve."""
+    if pathname is not None and not isinstance(pathname, str):
+        return MAIN, ["The page's path is not text; showing the main page."]
     path = (pathname or "/").rstrip("/") or "/"
     if path == "/":
         return MAIN, []
@@ -44,5 +46,7 @@ def page_for(pathname: str | None) -> tuple[Page, list[str]]:
         view = path.removeprefix(EMBED_PREFIX)
         if view in VIEWS:
             return Page("embed", view), []
-        return MAIN, [f"There is no chart called {view!r} to embed; choose {', '.join(VIEWS)}."]
-    return MAIN, [f"There is no page at {path}; showing the main page."]
+        return MAIN, [
+            f"There is no chart called {quoted(view)} to embed; choose {', '.join(VIEWS)}."
+        ]
+    return MAIN, [f"There is no page at {quoted(path)}; showing the main page."]

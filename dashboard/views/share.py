@@ -140,8 +140,7 @@ def contents(
     state = ViewState.from_query(search, corpus)
     # The canonical query: a value the page warned about and ignored is left out.
     query = state.to_query(corpus)
-    parts = urlsplit(href or "")
-    origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    origin = _origin(href)
     link = f"{origin}{relative('/')}{query}"
     view = view if view in VIEWS else VIEWS[0]
     return (
@@ -150,6 +149,15 @@ def contents(
         citation(corpus, state, link, accessed),
         downloads(query, relative),
     )
+
+
+def _origin(href: object) -> str:
+    """'https://host:port' of the page's address, or '' when it has none a link could use."""
+    try:
+        parts = urlsplit(href if isinstance(href, str) else "")
+    except ValueError:  # such as an unclosed '[' where an IPv6 host would be
+        return ""
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 def embed_snippet(src: str, view: str, state: ViewState) -> str:
