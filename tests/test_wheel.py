@@ -95,17 +95,21 @@ def test_the_installed_package_has_its_corpus_and_assets(installed, tmp_path):
         "print(model.BUNDLED_DATA)\n"
         "print(app.ASSETS)\n"
         "print(','.join(sorted(p.name for p in app.ASSETS.iterdir())))\n"
-        "print(model.load_corpus().summary())\n",
+        "print(model.load_corpus().summary())\n"
+        "print(model.load_corpus().meta.title)\n"
+        "import dashboard.formats.cmif, dashboard.formats.csv2cmi\n",
         env,
         cwd=tmp_path,
     )
-    module, data, assets, files, summary = out.splitlines()
+    module, data, assets, files, summary, title = out.splitlines()
     # Nothing comes from the source tree: the module, its data and assets are the wheel's.
     assert Path(module).is_relative_to(target), module
     assert Path(data) == target / "dashboard" / "data"
     assert Path(assets) == target / "dashboard" / "assets"
     assert {"style.css", "kiosk.js", "a11y.js"} <= set(files.split(","))
     assert summary.startswith("21 messages, 22 people, 22 copies")
+    # The corpus's own description travels too, and the readers of other editions.
+    assert title.startswith("Coded telegrams")
 
 
 def test_the_dispatches_command_runs(installed, tmp_path):
