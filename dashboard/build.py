@@ -83,6 +83,7 @@ from dashboard.model import (
     Corpus,
     _period,
     fold,
+    index_names,
     parties_of,
     split_list,
 )
@@ -261,7 +262,7 @@ def corpus_from_letters(
         places=places_frame,
         origin=origin,
         period=_period(messages[DATE]),
-        alias_index=_alias_index(people_frame),
+        alias_index=index_names(people_frame)[0],
         meta=metadata,
     )
 
@@ -385,24 +386,6 @@ def _empty(name: str) -> pd.DataFrame:
     if name == EVENTS_FILE:
         frame = frame.sort_values([START, EVENT_ID])
     return frame
-
-
-def _alias_index(people: pd.DataFrame) -> dict[str, str]:
-    """Every id, name form and authority id finds its person. Where two people share a name
-    (two Johann Müllers with two GND ids), the name finds the first; their ids find each."""
-    index: dict[str, str] = {}
-    for ident, name, short, aliases, uri in zip(
-        people[PERSON_ID],
-        people[NAME],
-        people[SHORT_NAME],
-        people[ALIASES],
-        people[AUTHORITY],
-        strict=True,
-    ):
-        for key in (ident, uri, name, short, *aliases.split(LIST_SEPARATOR)):
-            if key:
-                index.setdefault(fold(key), ident)
-    return index
 
 
 def read_corpus(source: Source) -> Corpus:

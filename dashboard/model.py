@@ -550,7 +550,7 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
         _check_story_period(frames, problems)
     alias_index: dict[str, str] = {}
     if PEOPLE_FILE in frames:
-        alias_index, clashes = _alias_index(frames[PEOPLE_FILE])
+        alias_index, clashes = index_names(frames[PEOPLE_FILE])
         problems.extend(clashes)
     if problems:
         raise CorpusError(problems)
@@ -918,24 +918,30 @@ def _check_story_period(frames: dict[str, pd.DataFrame], problems: list[Problem]
             )
 
 
-def _alias_index(people: pd.DataFrame) -> tuple[dict[str, str], list[Problem]]:
-    """Map every id, name, short name, codename and alias to its person; one name, one person."""
+def index_names(people: pd.DataFrame) -> tuple[dict[str, str], list[Problem]]:
+    """Map every id, authority id, name, short name, codename and alias to its person.
+
+    In a hand-made corpus one name finds one person, and a name given to two is a problem.
+    An edition's people are told apart by their ids (two Johann Müllers with two GND ids):
+    a name form two of them share finds the first, and each id finds its own.
+    """
     index: dict[str, str] = {}
     clashes: list[Problem] = []
     path = people.attrs.get("path", PEOPLE_FILE)
-    for position, row in people.iterrows():
+    columns = (PERSON_ID, AUTHORITY, NAME, SHORT_NAME, CODENAME, ALIASES)
+    rows = list(zip(*(people[c] for c in columns), strict=True))
+    imported = {row[0]: bool(row[1]) or str(row[0]).startswith("unknown-") for row in rows}
+    for position, row in zip(people.index, rows, strict=True):
+        person = row[0]
         names = [
-            (PERSON_ID, row[PERSON_ID]),
-            (NAME, row[NAME]),
-            (SHORT_NAME, row[SHORT_NAME]),
-            (CODENAME, row[CODENAME]),
-            *((ALIASES, alias) for alias in split_list(row[ALIASES])),
+            *zip(columns[:5], row[:5], strict=True),
+            *((ALIASES, alias) for alias in split_list(row[5])),
         ]
         for column, alias in names:
             if not alias:
                 continue
-            owner = index.setdefault(fold(alias), row[PERSON_ID])
-            if owner != row[PERSON_ID]:
+            owner = index.setdefault(fold(alias), person)
+            if owner != person and not (imported[person] or imported[owner]):
                 clashes.append(
                     Problem(path, _row(position), column, f"{alias!r} already names {owner!r}")
                 )

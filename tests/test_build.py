@@ -156,3 +156,19 @@ def test_display_name_turns_surname_first_round_for_people_only():
     assert display_name("Verlag, Berlin", BODY) == ("Verlag, Berlin", "")
     assert display_name("Goethe", "person") == ("Goethe", "")
     assert DAY == "day"
+
+
+def test_a_folder_written_from_letters_reads_back_with_shared_names(tmp_path):
+    from dashboard.formats import folder
+    from dashboard.model import load_corpus
+
+    one, two = "https://d-nb.info/gnd/1000000001", "https://d-nb.info/gnd/1000000002"
+    corpus = build(
+        letter("a", [Party("Müller, Johann", one)], [Party("N.N.")]),
+        letter("b", [Party("Müller, Johann", two)], [Party("Unbekannt")]),
+    )
+    folder.write(corpus, tmp_path / "out")
+    again = load_corpus(tmp_path / "out")
+    assert again.resolve(one) == "gnd-1000000001" and again.resolve(two) == "gnd-1000000002"
+    assert again.resolve("Johann Müller") == "gnd-1000000001"
+    assert len(again.people) == 4
