@@ -187,10 +187,15 @@ def network_spec(
         )
     )
     table = edges(shown.messages)
+    degrees = node_degrees(shown.messages)
+    reach = {p: (*positions[p], node_reach(int(degrees.get(p, 0)))) for p in positions}
+    hits: list[dict] = []
     reciprocal = set(zip(table[SOURCE_NODE], table[TARGET_NODE], strict=True))
     titles = shown.messages.set_index(MESSAGE_ID)[TITLE].to_dict()
     for edge in table.to_dict("records"):
-        trace = _edge_trace(whole, edge, positions, titles, codenames, reciprocal)
+        # Curve every edge to its right, so a reply never hides under the message it answers.
+        bend = 0.12 if (edge[TARGET_NODE], edge[SOURCE_NODE]) in reciprocal else 0.06
+        trace = _edge_trace(whole, edge, positions, bend)
         arrow = _arrowhead(trace)
         if lit and lit & set(edge[MESSAGE_IDS]):
             figure.add_trace(_glow(trace))
@@ -199,9 +204,12 @@ def network_spec(
             trace["opacity"] = arrow["opacity"] = FADED
         figure.add_trace(trace)
         figure.add_annotation(arrow)
+        hits.append(_edge_hits(trace, edge, _edge_hover(whole, edge, titles, codenames), reach))
+    # The lines' hit areas go in after every line, each its own trace of invisible points.
+    for hit in hits:
+        figure.add_trace(hit)
     on_day = shown.messages[shown.messages[MESSAGE_ID].isin(lit or ())]
     lit_people = people_in(on_day)
-    degrees = node_degrees(shown.messages)
     people = whole.people_by_id
     for side in sorted({people[p][SIDE] for p in positions}):
         members = [p for p in sorted(positions) if people[p][SIDE] == side]
@@ -282,6 +290,54 @@ def _glow(trace: dict) -> dict:
     )
 
 
+# The smallest plot a network is drawn in, in px (a 320 x 300 embed less its margins): a
+# node's hit area is measured against it, so it is at least as large at any bigger size.
+SMALLEST_PLOT_PX = 290
+# Plotly gives a click to the nearest point, and a point of a line counts as near from 3 px
+# closer than its own position: the lines' points keep this much further off a node's rim.
+HIT_CLEARANCE_PX = 7
+
+
+def node_reach(count: int) -> float:
+    """How far from a node's centre, in data units, a click belongs to the node alone."""
+    return (node_size(count) / 2 + HIT_CLEARANCE_PX) / SMALLEST_PLOT_PX
+
+
+def _edge_hits(line: dict, edge: Mapping, hover: str, reach: dict[str, tuple]) -> dict:
+    """Where a click chooses an edge: invisible points along its curve, none within reach of a
+    node. Plotly gives a click to the nearest point, and the curve's ends lie on nodes."""
+    xs, ys = _resample(line["x"], line["y"], 60)
+    kept = [
+        (x, y)
+        for x, y in zip(xs, ys, strict=True)
+        if all(math.hypot(x - px, y - py) > r for px, py, r in reach.values())
+    ]
+    return _scatter(
+        x=[x for x, _ in kept],
+        y=[y for _, y in kept],
+        mode="markers",
+        marker={"size": 6, "color": line["line"]["color"], "opacity": 0},
+        customdata=[["edge", ",".join(edge[MESSAGE_IDS])]] * len(kept),
+        # One template for the whole edge, not a copy of the text on each of its points.
+        hovertemplate=hover,
+        showlegend=False,
+        name=f"{line['name']} (hit area)",
+    )
+
+
+def _resample(xs: list[float], ys: list[float], steps: int) -> tuple[list[float], list[float]]:
+    """`steps` + 1 points along a polyline, evenly spaced by index between its own points."""
+    out_x, out_y = [], []
+    last = len(xs) - 1
+    for i in range(steps + 1):
+        t = i * last / steps
+        j = min(int(t), last - 1)
+        f = t - j
+        out_x.append(xs[j] + f * (xs[j + 1] - xs[j]))
+        out_y.append(ys[j] + f * (ys[j + 1] - ys[j]))
+    return out_x, out_y
+
+
 def node_size(count: int) -> float:
     """Marker diameter in px: grows with the square root, so area tracks the message count."""
     return 14 + 7 * math.sqrt(count) if count else 12
@@ -299,42 +355,41 @@ def _person_hover(corpus: Corpus, person: str, count: int, codenames: bool) -> s
 
 
 def _edge_trace(
-    corpus: Corpus,
-    edge: Mapping,
-    positions: dict[str, tuple[float, float]],
-    titles: dict[str, str],
-    codenames: bool,
-    reciprocal: set[tuple[str, str]],
+    corpus: Corpus, edge: Mapping, positions: dict[str, tuple[float, float]], bend: float
 ) -> dict:
+    """The line of an edge as drawn; it takes no hover or click (its hit area does)."""
     source, target = edge[SOURCE_NODE], edge[TARGET_NODE]
     (x0, y0), (x1, y1) = positions[source], positions[target]
-    # Curve every edge to its right, so a reply never hides under the message it answers.
-    bend = 0.12 if (target, source) in reciprocal else 0.06
     xs, ys = _curve(x0, y0, x1, y1, bend)
-    count = int(edge[WEIGHT])
-    sides = corpus.people_by_id[source][SIDE]
-    colour = side_style(sides)[0]
-    width = 1.5 + 1.6 * count
-    ids = list(edge[MESSAGE_IDS])
-    listing = "<br>".join(f"· {escape(titles.get(i, i))}" for i in ids[:6])
-    if len(ids) > 6:
-        listing += f"<br>… and {len(ids) - 6} more"
-    route = "relayed hop" if edge[RELAYED] else "direct"
-    names = f"{escape(corpus.label(source, codenames))} → {escape(corpus.label(target, codenames))}"
-    hover = f"<b>{names}</b><br>{count} message{'s' if count != 1 else ''} ({route})<br>{listing}"
+    colour = side_style(corpus.people_by_id[source][SIDE])[0]
     return _scatter(
         x=xs,
         y=ys,
         mode="lines",
-        line={"width": width, "color": colour, "dash": "dash" if edge[RELAYED] else "solid"},
+        line={
+            "width": 1.5 + 1.6 * int(edge[WEIGHT]),
+            "color": colour,
+            "dash": "dash" if edge[RELAYED] else "solid",
+        },
         opacity=0.85,
-        customdata=[["edge", ",".join(ids)]] * len(xs),
-        # One template for the whole edge, not a copy of the text on each of its points;
-        # '%{' would start a template field, so data text must not contain it.
-        hovertemplate=hover.replace("%{", "% {") + "<extra></extra>",
+        hoverinfo="skip",
         showlegend=False,
         name=f"{source}→{target}",
     )
+
+
+def _edge_hover(corpus: Corpus, edge: Mapping, titles: dict[str, str], codenames: bool) -> str:
+    ids = list(edge[MESSAGE_IDS])
+    count = len(ids)
+    listing = "<br>".join(f"· {escape(titles.get(i, i))}" for i in ids[:6])
+    if len(ids) > 6:
+        listing += f"<br>… and {len(ids) - 6} more"
+    route = "relayed hop" if edge[RELAYED] else "direct"
+    source, target = (corpus.label(edge[k], codenames) for k in (SOURCE_NODE, TARGET_NODE))
+    names = f"{escape(source)} → {escape(target)}"
+    hover = f"<b>{names}</b><br>{count} message{'s' if count != 1 else ''} ({route})<br>{listing}"
+    # '%{' would start a template field, so data text must not contain it.
+    return hover.replace("%{", "% {") + "<extra></extra>"
 
 
 def _arrowhead(trace: dict) -> dict:

@@ -36,6 +36,15 @@ def context(tmp_path):
 
 
 def edge_traces(figure):
+    """The lines drawn for edges (their clicks go to the hit areas beside them)."""
+    return [
+        t
+        for t in figure.data
+        if t.mode == "lines" and t.name and t.name.count("→") == 1 and not t.name.endswith("(lit)")
+    ]
+
+
+def hit_areas(figure):
     return [t for t in figure.data if t.customdata is not None and t.customdata[0][0] == "edge"]
 
 
@@ -54,7 +63,9 @@ def test_network_edges_and_widths(context):
     traces = {t.name: t for t in edge_traces(figure)}
     assert set(traces) == {"stalin→mao", "mao→stalin", "stalin→terebin", "terebin→mao"}
     assert traces["mao→stalin"].line.width > traces["stalin→mao"].line.width
-    assert traces["mao→stalin"].customdata[0][1] == "b,d"
+    hits = {t.name: t for t in hit_areas(figure)}
+    assert hits["mao→stalin (hit area)"].customdata[0][1] == "b,d"
+    assert all(t.hoverinfo == "skip" for t in traces.values())  # a line takes no click itself
     assert traces["stalin→terebin"].line.dash == "dash"  # a relayed hop
     assert len(figure.layout.annotations) == 4  # one arrowhead per edge
 
@@ -154,9 +165,23 @@ def test_presentation_look_is_bigger_and_leaves_input_alone(context):
     big = presentation_look(spec)
     assert json.dumps(spec, default=str) == before
     assert big["layout"]["font"]["size"] == 22
-    edge = next(t for t in big["data"] if t.get("customdata", [[None]])[0][0] == "edge")
-    original = next(t for t in spec["data"] if t.get("customdata", [[None]])[0][0] == "edge")
+    edge = next(t for t in big["data"] if t["name"] == "stalin→mao")
+    original = next(t for t in spec["data"] if t["name"] == "stalin→mao")
     assert edge["line"]["width"] == pytest.approx(original["line"]["width"] * 1.8)
+
+
+def test_edge_hit_areas_stay_off_every_node(context):
+    """Plotly gives a click to the nearest point: no point of a line may lie on a node."""
+    corpus = context.corpus
+    positions = context.positions["default"]
+    figure = network_figure(corpus, corpus, positions)
+    hits = hit_areas(figure)
+    assert len(hits) == 4 and all(len(t.x) >= 10 for t in hits)
+    for trace in hits:
+        for x, y in zip(trace.x, trace.y, strict=True):
+            for px, py in positions.values():
+                # At the smallest plot drawn (about 290 px), more than a node's radius + 7 px.
+                assert ((x - px) ** 2 + (y - py) ** 2) ** 0.5 * 290 > 10
 
 
 @pytest.mark.parametrize("view", ["network", "timeline", "flow"])
