@@ -10,6 +10,7 @@ from dash import ALL, Dash, Input, Output, ctx, dcc, html, no_update
 
 from dashboard import ids, routes
 from dashboard.context import NARROW_BELOW_PX, Context
+from dashboard.figures import OFFLINE_CONFIG
 from dashboard.model import Corpus
 from dashboard.state import ViewState
 from dashboard.views import describe, details, exhibit, filters, share
@@ -20,10 +21,16 @@ from dashboard.views.pages import page_for
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 TITLE = "Dispatches"
 GRAPH_CONFIG = {
-    "displaylogo": False,
+    **OFFLINE_CONFIG,
     "responsive": True,
     "scrollZoom": False,
-    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "toggleSpikelines"],
+    "modeBarButtonsToRemove": [
+        "lasso2d",
+        "select2d",
+        "autoScale2d",
+        "toggleSpikelines",
+        *OFFLINE_CONFIG["modeBarButtonsToRemove"],
+    ],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 # The page shell: in English for screen readers, and Dash's scripts outside any <footer>,

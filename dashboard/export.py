@@ -21,6 +21,7 @@ from defusedxml import ElementTree as SafeElementTree
 
 from dashboard.citation import DATASET_NAME, VIEW_NAMES, citation, dataset_version
 from dashboard.context import NARROW_BELOW_PX, VIEWS, Context
+from dashboard.figures import OFFLINE_CONFIG
 from dashboard.graph import DEFAULT_HEIGHT_PX, DEFAULT_WIDTH_PX, message_graph
 from dashboard.model import (
     ARCHIVE_REF,
@@ -69,7 +70,7 @@ MAX_DEVICE_PIXELS = 50_000_000
 # Where Debian, Ubuntu and Chrome's own packages put the browser, in order of preference.
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome", "chrome")
 BROWSER_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-HTML_CONFIG = {"displaylogo": False, "responsive": True, "scrollZoom": False}
+HTML_CONFIG = {**OFFLINE_CONFIG, "responsive": True, "scrollZoom": False}
 # The plotly.js that ships with plotly.py, which kaleido's page loads from disk.
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 GEXF_START = "start"

@@ -82,6 +82,16 @@ LIT_LABEL = "sent on the day shown"
 FADED = 0.35
 
 
+# Plotly's config with no button or link that sends a chart to a server on the internet
+# (dcc.Graph offers "Share chart..." to Plotly's cloud unless told not to).
+OFFLINE_CONFIG: dict = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "plotlyServerURL": "",
+    "modeBarButtonsToRemove": ["sendDataToCloud", "sendChartToCloud", "editInChartStudio"],
+}
+
+
 class _Spec:
     """A figure under construction, as plain dicts.
 
