@@ -66,7 +66,6 @@ MUTED = "#767676"
 FONT = "Inter, 'Source Sans 3', 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 CONTEXT_ROW = "Context"
 SHORT_RANGE_DAYS = 14
-DAY_MS = 86_400_000
 # Context events stack in lanes this far apart (in rows) above the senders' rows.
 LANE_SPACING = 0.5
 # Days a character of an event's label covers on the whole-period axis, to keep labels apart.
@@ -148,6 +147,10 @@ def _base_layout(**overrides: object) -> dict:
         "clickmode": "event",
     }
     layout.update(overrides)
+    if "legend" in layout:
+        # A legend is a key, not a switch: a tap on it must not hide a side (nothing brings
+        # it back but a double tap few people know of).
+        layout["legend"] = {"itemclick": False, "itemdoubleclick": False, **layout["legend"]}
     return layout
 
 
@@ -464,12 +467,14 @@ def timeline_spec(
     Playback's `day` is a band with a line through it, and its marks are ringed.
     """
     first, last = whole.period
-    rows = sender_rows(whole)
+    # A row for each sender of the messages filtered by person and kind: no empty rows.
+    rows = sender_rows(shown if not shown.messages.empty else whole)
     lanes = event_lanes(whole.events) if lanes is None else lanes
     context_height = LANE_SPACING * max(lanes.values(), default=0)
     row_of = {p: context_height + 1 + i for i, p in enumerate(rows)}
     labels = [escape(whole.label(p, codenames, short)) for p in rows]
     messages = shown.messages
+    ticks = date_ticks(start, end)
     figure = _Spec(
         _base_layout(
             xaxis={
@@ -488,7 +493,8 @@ def timeline_spec(
                 },
                 "showgrid": True,
                 "gridcolor": "#ececec",
-                "tickformat": "%d %b",
+                "tickvals": [_day_edge(day, 0) for day in ticks],
+                "ticktext": [_tick_text(day, i == 0) for i, day in enumerate(ticks)],
                 "hoverformat": "%d %b %Y",
             },
             yaxis={
@@ -510,10 +516,7 @@ def timeline_spec(
             hovermode="closest",
         )
     )
-    if (end - start).days < SHORT_RANGE_DAYS:
-        # Left to itself plotly ticks every few hours and repeats each day's label.
-        figure.layout["xaxis"]["dtick"] = DAY_MS
-    _add_events(figure, shown.events, lanes)
+    _add_events(figure, shown.events, lanes, start)
     records = messages.to_dict("records")
     # Several messages from one sender on one day sit side by side in the row.
     same_day: dict[tuple[str, object], list[str]] = {}
@@ -538,11 +541,10 @@ def timeline_spec(
                 customdata=[["message", row[MESSAGE_ID]] for row in part],
                 hovertext=[_message_hover(whole, row, codenames) for row in part],
                 hovertemplate="%{hovertext}<extra></extra>",
-                # Keep an entry for each kind of date in the legend even when it has no mark.
-                visible=True,
-                showlegend=True,
+                showlegend=False,
             )
         )
+    _add_timeline_key(figure, sorted({people[p][SIDE] for p in rows}))
     if day is not None:
         _mark_day(
             figure, day, [row for row in records if row[DATE].date() == day], row_of, same_day
@@ -550,6 +552,58 @@ def timeline_spec(
     if not any(start <= row[DATE].date() <= end for row in records):
         figure.say(no_messages_text(start, end), y=0.55)
     return figure.spec()
+
+
+# What the shape of a timeline mark says, in the legend.
+CERTAINTY_KEY = {
+    "exact": "exact date",
+    "approximate": "hollow: approximate date",
+    "unknown": "hollow diamond: date unknown",
+}
+
+
+def _add_timeline_key(figure: _Spec, sides: list[str]) -> None:
+    """Legend entries that say what a mark encodes: its colour the sender's side, its shape
+    how sure the date is. Each entry is a key of its own; the marks' traces have none."""
+    for side in sides:
+        figure.add_trace(_legend_entry(escape(side or "other"), "circle", side_style(side)[0]))
+    for certainty, symbol in CERTAINTY_SYMBOL.items():
+        figure.add_trace(_legend_entry(CERTAINTY_KEY[certainty], symbol, MUTED))
+
+
+def _legend_entry(name: str, symbol: str, colour: str) -> dict:
+    return _scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        name=name,
+        marker={
+            "symbol": symbol,
+            "size": 13,
+            "color": colour,
+            "line": {"width": 2.5, "color": colour},
+        },
+        hoverinfo="skip",
+        showlegend=True,
+    )
+
+
+def date_ticks(start: date, end: date) -> list[date]:
+    """Days to tick on the timeline's axis: every day of a short span, weeks, half months or
+    months of longer ones."""
+    days = (end - start).days
+    every = pd.date_range(start, end, freq="D").date
+    if days < SHORT_RANGE_DAYS:
+        return list(every)
+    if days <= 45:
+        return list(every[::7])
+    wanted = (1, 15) if days <= 100 else (1,)
+    return [day for day in every if day.day in wanted] or [start]
+
+
+def _tick_text(day: date, first: bool) -> str:
+    """'1 Feb'; the first tick also names the year, as plotly's own ticks would."""
+    return f"{day.day} {day:%b}" + (f" {day:%Y}" if first else "")
 
 
 def _mark_day(
@@ -633,8 +687,13 @@ def event_lanes(events: pd.DataFrame) -> dict[str, int]:
     return lanes
 
 
-def _add_events(figure: _Spec, events: pd.DataFrame, lanes: dict[str, int]) -> None:
-    """Context events in their lanes, labelled; short spans are also shaded behind the marks."""
+def _add_events(
+    figure: _Spec, events: pd.DataFrame, lanes: dict[str, int], shown_from: date | None = None
+) -> None:
+    """Context events in their lanes, labelled; short spans are also shaded behind the marks.
+
+    A span that began before `shown_from` (the first day shown) and lasts into it carries its
+    label from that day, where it can be read."""
     for event in events.to_dict("records"):
         finish = event[END] if pd.notna(event[END]) else event[START]
         length = (finish - event[START]).days
@@ -665,7 +724,10 @@ def _add_events(figure: _Spec, events: pd.DataFrame, lanes: dict[str, int]) -> N
                 layer="below",
             )
         lane_y = lanes.get(event[EVENT_ID], 0) * LANE_SPACING
-        points = [event[START], finish] if length else [event[START]]
+        label_at = event[START]
+        if shown_from is not None and event[START] < pd.Timestamp(shown_from) <= finish:
+            label_at = pd.Timestamp(shown_from)
+        points = sorted({event[START], label_at, finish})
         figure.add_trace(
             _scatter(
                 x=points,
@@ -677,7 +739,7 @@ def _add_events(figure: _Spec, events: pd.DataFrame, lanes: dict[str, int]) -> N
                     "size": [12] + [0] * (len(points) - 1),
                     "color": "#7a6a40",
                 },
-                text=[escape(event[TITLE])] + [""] * (len(points) - 1),
+                text=[escape(event[TITLE]) if p == label_at else "" for p in points],
                 textposition="middle right",
                 textfont={"size": 12, "color": "#4a4030"},
                 customdata=[["event", event[EVENT_ID]]] * len(points),
@@ -740,8 +802,8 @@ def flow_spec(
     members = sorted(set(table[MEMBER]), key=lambda m: (-totals[m], m))
 
     def member_label(member: str, short: bool = False) -> str:
-        # The copy lists name the members, never by codename: the toggle leaves them alone.
-        label = whole.label(member, short=short)
+        # By the names the toggle asks for, like the senders and the caption under the chart.
+        label = whole.label(member, codenames, short)
         return label if people[member][POLITBURO] else f"{label} (not in Politburo)"
 
     def message_label(message: str, short: bool = False) -> str:

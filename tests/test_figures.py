@@ -23,6 +23,7 @@ from dashboard.figures import (
     node_size,
     presentation_look,
     timeline_figure,
+    timeline_spec,
 )
 from dashboard.model import load_corpus
 from dashboard.state import ViewState
@@ -110,7 +111,7 @@ def test_timeline_day_axis_and_marks(context):
         "1949-01-31 12:00"
     )
     assert axis.rangeslider.range[1].startswith("1949-03-31 12:00")  # the whole period
-    marks = {t.name: t for t in figure.data if t.name in ("exact date", "approximate date")}
+    marks = {t.name: t for t in figure.data if t.customdata and t.customdata[0][0] == "message"}
     assert len(marks["exact date"].x) == 3 and len(marks["approximate date"].x) == 1
     assert marks["approximate date"].marker.symbol == "circle-open"
     assert marks["exact date"].marker.symbol == "circle"
@@ -229,19 +230,46 @@ def test_empty_texts_name_the_dates():
     assert network["layout"]["annotations"][-1]["text"] == "No messages between 1 and 31 Mar 1949"
 
 
-def test_short_ranges_tick_once_a_day(context):
+def test_ticks_name_the_year_once_and_every_day_of_a_short_span(context):
     spec = context.spec(
         "timeline", ViewState.from_query("?start=1949-01-10&end=1949-01-15", context.corpus)
     )
-    assert spec["layout"]["xaxis"]["dtick"] == 86_400_000
+    assert spec["layout"]["xaxis"]["ticktext"] == [
+        "10 Jan 1949",
+        "11 Jan",
+        "12 Jan",
+        "13 Jan",
+        "14 Jan",
+        "15 Jan",
+    ]
     whole = context.spec("timeline", ViewState.default(context.corpus))
-    assert "dtick" not in whole["layout"]["xaxis"]
+    assert whole["layout"]["xaxis"]["ticktext"][:3] == ["1 Jan 1949", "15 Jan", "1 Feb"]
 
 
-def test_copy_lists_keep_real_names_when_codenames_are_shown(context):
+def test_timeline_legend_keys_sides_and_dates_not_marks(context):
+    corpus = context.corpus
+    spec = timeline_spec(corpus, corpus, *JAN)
+    keyed = [t["name"] for t in spec["data"] if t.get("showlegend")]
+    assert keyed[:2] == ["CPC", "Soviet"] and "hollow: approximate date" in keyed
+    marks = [t for t in spec["data"] if t.get("customdata") and t["customdata"][0][0] == "message"]
+    assert marks and not any(t["showlegend"] for t in marks)
+    assert spec["layout"]["legend"]["itemclick"] is False
+
+
+def test_a_span_that_began_earlier_is_labelled_on_the_first_day_shown(context):
+    corpus = context.corpus
+    spec = timeline_spec(corpus, corpus, date(1949, 2, 3), date(1949, 2, 28))
+    span = next(
+        t for t in spec["data"] if t.get("customdata", [[0]])[0][0] == "event" and len(t["x"]) == 3
+    )
+    assert [bool(text) for text in span["text"]] == [False, True, False]
+    assert span["x"][1] == pd.Timestamp("1949-02-03")
+
+
+def test_copy_lists_follow_the_codename_toggle(context):
     corpus = context.corpus
     labels = list(flow_figure(corpus, corpus, *JAN, codenames=True).data[0].node.label)
-    assert "Iosif Stalin" in labels and "Filippov" not in labels
+    assert "Filippov" in labels and "Iosif Stalin" not in labels
 
 
 # --- the narrow look -----------------------------------------------------------------------
