@@ -92,6 +92,7 @@ class Context:
                 lit,
                 figures.no_messages_text(state.start, last),
                 short=short,
+                chosen=state.message,
             )
         elif view == "timeline":
             undated = self.corpus.filter(people=state.people or None, kinds=state.kinds or None)
@@ -104,10 +105,18 @@ class Context:
                 state.day,
                 self.event_lanes,
                 short=short,
+                chosen=state.message,
             )
         elif view == "flow":
             spec = figures.flow_spec(
-                self.corpus, until, state.start, last, state.codenames, lit, short=short
+                self.corpus,
+                until,
+                state.start,
+                last,
+                state.codenames,
+                lit,
+                short=short,
+                chosen=state.message,
             )
         else:
             raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")

@@ -78,6 +78,8 @@ LONGEST_SHADED_SPAN_DAYS = 60
 NARROW_FONT_PX = 11
 HIGHLIGHT = "#f2b705"
 LIT_LABEL = "sent on the day shown"
+# The marks, lines and links of messages whose records are open.
+CHOSEN_LABEL = "record open"
 FADED = 0.35
 
 
@@ -179,6 +181,7 @@ def network_spec(
     lit: frozenset[str] | None = None,
     empty_text: str = "No messages match the filter",
     short: bool = False,
+    chosen: tuple[str, ...] = (),
 ) -> dict:
     """Everyone in the whole corpus at fixed positions; the shown messages as directed edges.
 
@@ -210,6 +213,8 @@ def network_spec(
         bend = 0.12 if (edge[TARGET_NODE], edge[SOURCE_NODE]) in reciprocal else 0.06
         trace = _edge_trace(whole, edge, positions, bend)
         arrow = _arrowhead(trace)
+        if set(chosen) & set(edge[MESSAGE_IDS]):
+            figure.add_trace(_glow(trace, INK, CHOSEN_LABEL))
         if lit and lit & set(edge[MESSAGE_IDS]):
             figure.add_trace(_glow(trace))
             trace["opacity"] = 1
@@ -289,17 +294,18 @@ def network_spec(
     return figure.spec()
 
 
-def _glow(trace: dict) -> dict:
-    """A wide band under a lit edge, following its curve; not clickable itself."""
+def _glow(trace: dict, colour: str = HIGHLIGHT, why: str = "lit") -> dict:
+    """A wide band under an edge, following its curve; not clickable itself. Playback's day
+    lights its lines in yellow; an open record's line has an ink band."""
     return _scatter(
         x=trace["x"],
         y=trace["y"],
         mode="lines",
-        line={"width": trace["line"]["width"] + 12, "color": HIGHLIGHT},
+        line={"width": trace["line"]["width"] + 12, "color": colour},
         opacity=0.7,
         hoverinfo="skip",
         showlegend=False,
-        name=f"{trace['name']} (lit)",
+        name=f"{trace['name']} ({why})",
     )
 
 
@@ -459,12 +465,14 @@ def timeline_spec(
     day: date | None = None,
     lanes: dict[str, int] | None = None,
     short: bool = False,
+    chosen: tuple[str, ...] = (),
 ) -> dict:
     """Every day of the period on one axis; each message a mark on its day, in its sender's row.
 
     `shown` is filtered by people and kind but not by date: the main axis zooms to
     [start, end] while the range slider below keeps the whole period in view to brush.
-    Playback's `day` is a band with a line through it, and its marks are ringed.
+    Playback's `day` is a band with a line through it, and its marks are ringed. The marks of
+    the `chosen` messages, whose records are open, have a square round them.
     """
     first, last = whole.period
     # A row for each sender of the messages filtered by person and kind: no empty rows.
@@ -548,6 +556,19 @@ def timeline_spec(
     if day is not None:
         _mark_day(
             figure, day, [row for row in records if row[DATE].date() == day], row_of, same_day
+        )
+    opened = [row for row in records if row[MESSAGE_ID] in chosen and row[SENDER] in row_of]
+    if opened:
+        figure.add_trace(
+            _scatter(
+                x=[row[DATE] for row in opened],
+                y=[row_of[row[SENDER]] + _stack_offset(row, same_day) for row in opened],
+                mode="markers",
+                name=CHOSEN_LABEL,
+                marker={"symbol": "square-open", "size": 30, "color": INK, "line": {"width": 3}},
+                hoverinfo="skip",
+                showlegend=False,
+            )
         )
     if not any(start <= row[DATE].date() <= end for row in records):
         figure.say(no_messages_text(start, end), y=0.55)
@@ -783,6 +804,7 @@ def flow_spec(
     codenames: bool = False,
     lit: frozenset[str] | None = None,
     short: bool = False,
+    chosen: tuple[str, ...] = (),
 ) -> dict:
     """Sankey: sender -> message -> member; link width is the number of distribution copies.
 
@@ -866,7 +888,9 @@ def flow_spec(
                 "label": link_text,
                 "hovertemplate": "%{label}<extra></extra>",
                 "color": [
-                    "rgba(138, 59, 18, 0.75)"
+                    "rgba(26, 26, 26, 0.8)"
+                    if m in chosen
+                    else "rgba(138, 59, 18, 0.75)"
                     if lit and m in lit
                     else "rgba(120, 120, 120, 0.2)"
                     if lit is not None

@@ -3,6 +3,7 @@ every chart, a timeline that explains itself, and a toolbar that stays on this m
 
 from __future__ import annotations
 
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard import ids
@@ -139,3 +140,44 @@ def test_codenames_reach_every_chart_and_caption(dash_duo):
     for text in (ids.NETWORK_TEXT, ids.TIMELINE_TEXT, ids.FLOW_TEXT):
         words = driver.find_element("id", text).get_attribute("textContent")
         assert "Iosif Stalin" not in words and "Anastas Mikoyan" not in words, text
+
+
+def test_a_record_opened_from_a_timeline_mark_comes_into_view_with_focus(dash_duo):
+    start(dash_duo)
+    driver = dash_duo.driver
+    # The mark of a message in the middle of the period, scrolled to the middle of the window.
+    graph = dash_duo.find_element(f"#{ids.TIMELINE}")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", graph)
+    x, y, message = driver.execute_script(
+        f"const gd = document.querySelector('#{ids.TIMELINE} .js-plotly-plot');"
+        "const l = gd._fullLayout, box = gd.getBoundingClientRect();"
+        "const t = gd.data.find(t => t.customdata && t.customdata.length"
+        " && t.customdata[0][0] === 'message' && t.marker.symbol === 'circle');"
+        "const i = t.customdata.findIndex(c => c[1] === 'm15');"
+        "return [box.left + l._size.l + l.xaxis.d2p(t.x[i]),"
+        " box.top + l._size.t + l.yaxis.d2p(t.y[i]), t.customdata[i][1]];"
+    )
+    actions = ActionBuilder(driver)
+    actions.pointer_action.move_to_location(round(x), round(y)).click()
+    actions.perform()
+    dash_duo.wait_for_contains_text(f"#{ids.DETAILS}", "Archival reference", timeout=10)
+    assert f"message={message}" in driver.current_url
+
+    def in_view(d) -> bool:
+        top, height = d.execute_script(
+            f"const r = document.querySelector('#{ids.DETAILS} .record').getBoundingClientRect();"
+            "return [r.top, innerHeight]"
+        )
+        return 0 <= top < height
+
+    wait(driver, in_view, timeout=5)
+    focused = driver.execute_script(
+        f"return !!document.activeElement.closest('#{ids.DETAILS}')"
+        " || document.activeElement.id === '" + ids.DETAILS + "'"
+    )
+    assert focused, "focus moves to the record"
+    # The chosen mark is ringed on the timeline.
+    ring = graph_value(
+        driver, ids.TIMELINE, "gd.data.filter(t => t.name === 'record open').map(t => t.x.length)"
+    )
+    assert ring == [1]
