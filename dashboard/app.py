@@ -9,6 +9,7 @@ from pathlib import Path
 from dash import ALL, Dash, Input, Output, ctx, dcc, html, no_update
 
 from dashboard import ids, routes
+from dashboard.citation import CHART_TITLES
 from dashboard.context import NARROW_BELOW_PX, Context
 from dashboard.figures import OFFLINE_CONFIG
 from dashboard.model import Corpus
@@ -105,7 +106,7 @@ def build_layout(context: Context, idle_seconds: float = exhibit.DEFAULT_IDLE_SE
                     exhibit.story_panel(corpus),
                     chart_panel(
                         ids.NETWORK,
-                        "Who wrote to whom",
+                        CHART_TITLES["network"],
                         "Line width counts messages; dashed lines are relayed. "
                         "Choose a person to see only their messages.",
                         "panel-network",
@@ -114,7 +115,7 @@ def build_layout(context: Context, idle_seconds: float = exhibit.DEFAULT_IDLE_SE
                     details.layout(),
                     chart_panel(
                         ids.TIMELINE,
-                        "Day by day",
+                        CHART_TITLES["timeline"],
                         "One mark per message in its sender's row; hollow marks have uncertain "
                         "dates, and the lanes on top are context. Choose any mark to read its "
                         "record; drag across the chart or the strip below it to pick dates.",
@@ -123,7 +124,7 @@ def build_layout(context: Context, idle_seconds: float = exhibit.DEFAULT_IDLE_SE
                     ),
                     chart_panel(
                         ids.FLOW,
-                        "Where the copies went",
+                        CHART_TITLES["flow"],
                         "Distribution copies of each decoded telegram, from sender to "
                         "message to the Soviet leaders who received them. Choose a leader to "
                         "read the telegrams they were sent.",

@@ -940,6 +940,87 @@ def presentation_look(spec: dict) -> dict:
     return {"data": data, "layout": layout}
 
 
+# Average advance of a character of the chart's type, as a share of its size, generous for
+# the wide fallback fonts a machine without Inter draws with.
+CHAR_EM = 0.62
+
+
+def described_look(
+    spec: dict, title: str, subtitle: str, citation: str, width_px: int, static: bool = True
+) -> dict:
+    """A chart that says what it is, for a file that leaves the page: the chart's title and
+    the dates and filters shown above it, with the legend just over the plot, and the
+    citation under it; wrapped to `width_px`, with the margins grown to hold them. A `static`
+    image has no range slider to drag. Returns a new figure spec."""
+    layout = dict(spec["layout"])
+    size = layout.get("font", {}).get("size", 14)
+    small = max(round(size * 0.8), 10)
+    margin = {"l": 10, "r": 10, "t": 10, "b": 10, **layout.get("margin", {})}
+    # Row names widen the left margin (automargin); the texts start where the plot does.
+    names = layout.get("yaxis", {}).get("ticktext") or [""]
+    names_px = max(len(str(name)) for name in names) * size * CHAR_EM
+    usable = max(width_px - margin["l"] - margin["r"] - names_px, 120)
+    per_line = max(int(usable / (small * CHAR_EM)), 20)
+    sub_lines = _wrap(escape(subtitle), per_line)
+    cite_lines = _wrap(escape(citation), per_line)
+    line_px = small * 1.3
+    heading_px = round(size * 1.7 + line_px * (sub_lines.count("<br>") + 1)) + 16
+    legend_px = 0
+    if layout.get("showlegend", True) and "legend" in layout:
+        keyed = [t.get("name", "") for t in spec["data"] if t.get("showlegend")]
+        legend_size = layout["legend"].get("font", {}).get("size", size)
+        wanted = sum(len(name) * legend_size * CHAR_EM + 44 for name in keyed)
+        legend_px = math.ceil(wanted / usable) * round(legend_size * 1.5 + 4) + 4
+        layout["legend"] = {
+            "orientation": "h",
+            "font": {"size": legend_size},
+            "itemclick": False,
+            "itemdoubleclick": False,
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "bottom",
+        }
+    # A date axis draws its tick labels under the plot, in the bottom margin.
+    ticks_px = round(size * 1.8) if layout.get("xaxis", {}).get("type") == "date" else 0
+    cite_px = round(line_px * (cite_lines.count("<br>") + 1)) + 10
+    layout["title"] = {
+        "text": f"<b>{escape(title)}</b><br><span style='font-size:{small}px'>{sub_lines}</span>",
+        "font": {"size": size + 3},
+        "x": 0,
+        "xref": "paper",
+        "xanchor": "left",
+        "y": 1,
+        "yref": "container",
+        "yanchor": "top",
+        # Plotly sets a many-line title's first baseline at the pad: room for its capitals.
+        "pad": {"t": size + 8},
+    }
+    top = 10 + heading_px + legend_px
+    bottom = 10 + (0 if legend_px else margin["b"] - 10) + ticks_px
+    layout["margin"] = {**margin, "t": top, "b": bottom + cite_px}
+    layout["annotations"] = [
+        *layout.get("annotations", []),
+        {
+            "text": cite_lines,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": 0,
+            "xanchor": "left",
+            "yanchor": "top",
+            "align": "left",
+            # Under whatever stands below the plot (an axis's ticks).
+            "yshift": -bottom,
+            "showarrow": False,
+            "font": {"size": small, "color": "#333333"},
+        },
+    ]
+    if static and "rangeslider" in layout.get("xaxis", {}):
+        layout["xaxis"] = {**layout["xaxis"], "rangeslider": {"visible": False}}
+    return {"data": spec["data"], "layout": layout}
+
+
 def is_event_trace(trace: dict) -> bool:
     """Whether a timeline trace draws a context event (rather than messages)."""
     customdata = trace.get("customdata") or [[None]]
