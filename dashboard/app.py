@@ -10,7 +10,7 @@ from dash import ALL, Dash, Input, Output, ctx, dcc, html, no_update
 
 from dashboard import ids, routes
 from dashboard.citation import CHART_TITLES
-from dashboard.context import NARROW_BELOW_PX, Context
+from dashboard.context import COMPACT_BELOW_PX, NARROW_BELOW_PX, Context
 from dashboard.figures import OFFLINE_CONFIG
 from dashboard.model import Corpus
 from dashboard.state import ViewState
@@ -21,6 +21,9 @@ from dashboard.views.pages import page_for
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 TITLE = "Dispatches"
+# The width class of the frame the charts stand in, as the browser reports it.
+FRAME_NARROW = "narrow"
+FRAME_COMPACT = "compact"
 GRAPH_CONFIG = {
     **OFFLINE_CONFIG,
     "responsive": True,
@@ -248,26 +251,30 @@ def register_callbacks(app: Dash, context: Context) -> None:
         Input(ids.URL, "pathname"),
         Input(ids.NARROW, "data"),
     )
-    def render(search, pathname, narrow):
+    def render(search, pathname, frame):
         """Everything the user sees, from the URL (and the width of the frame it is seen in)."""
-        return render_page(context, search, pathname, bool(narrow))
+        return render_page(context, search, pathname, frame in (True, FRAME_NARROW), frame)
 
     # The frame's width is the browser's to know: measured at load and again after a resize
     # (a presenter's iframe, a phone turned sideways), told to the app only when it crosses.
     app.clientside_callback(
-        NARROW_WATCH.replace("THRESHOLD", str(NARROW_BELOW_PX)),
+        NARROW_WATCH.replace("THRESHOLD", str(NARROW_BELOW_PX)).replace(
+            "COMPACT", str(COMPACT_BELOW_PX)
+        ),
         Output(ids.NARROW, "data"),
         Input(ids.URL, "pathname"),
     )
 
 
-# Narrow when the page's own width is under THRESHOLD px. The page is watched, not the window
+# How wide the frame is: "narrow" under THRESHOLD px, "compact" under COMPACT, else "". The
+# page is watched, not the window
 # or the charts: the charts may not be drawn yet at the first measure, and the page changes
 # width with no resize of the window when it dresses itself as an embed after its first answer.
 NARROW_WATCH = f"""function (pathname) {{
     var page = document.getElementById("{ids.ROOT}");
     function narrow() {{
-        return (page ? page.clientWidth : window.innerWidth) < THRESHOLD;
+        var width = page ? page.clientWidth : window.innerWidth;
+        return width < THRESHOLD ? "{FRAME_NARROW}" : width < COMPACT ? "{FRAME_COMPACT}" : "";
     }}
     if (page && !window.dispatchesWatchesWidth && window.ResizeObserver) {{
         window.dispatchesWatchesWidth = true;
@@ -326,11 +333,17 @@ def _sync_values(state: ViewState, new_search: str | object) -> tuple:
 
 
 def render_page(
-    context: Context, search: str | None, pathname: str | None, narrow: bool = False
+    context: Context,
+    search: str | None,
+    pathname: str | None,
+    narrow: bool = False,
+    frame: object = None,
 ) -> tuple:
     """Every output of the render callback for a URL, in its order: the figures, summary,
     records, warnings and page class, then the charts' text alternatives, then the exhibit.
-    `narrow` when the charts stand in a frame narrower than NARROW_BELOW_PX (not the kiosk's)."""
+    `narrow` when the charts stand in a frame narrower than NARROW_BELOW_PX (not the kiosk's);
+    a `frame` of FRAME_COMPACT, narrower than COMPACT_BELOW_PX, gives the presentation look's
+    large type short labels, so that they fit."""
     state = ViewState.from_query(search, context.corpus)
     page, page_warnings = page_for(pathname)
     shown = context.shown(state)
@@ -339,7 +352,8 @@ def render_page(
     if page.kind == "kiosk":
         spec = partial(exhibit.kiosk_spec, context, shown=shown, playback=playback)
     else:
-        spec = partial(context.spec, shown=shown, narrow=narrow, playback=playback)
+        short = narrow or (frame == FRAME_COMPACT and state.look == "presentation")
+        spec = partial(context.spec, shown=shown, narrow=narrow, short=short, playback=playback)
     return (
         spec("network", state),
         spec("timeline", state),

@@ -18,6 +18,8 @@ PRESENTATION_SIZE_PX = (1150, 420)
 # small type. Its network is laid out for the narrowest frame an embed promises to fill.
 NARROW_BELOW_PX = 640
 NARROW_SIZE_PX = (320, 300)
+# Under this width the presentation look's large type needs short labels (Stalin, Politburo).
+COMPACT_BELOW_PX = 1000
 VIEWS = ("network", "timeline", "flow")
 
 

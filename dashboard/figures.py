@@ -198,7 +198,8 @@ def network_spec(
             yaxis={"visible": False, "range": [-0.03, 1.03], "fixedrange": True},
             showlegend=True,
             legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0, "title": None},
-            margin={"l": 10, "r": 10, "t": 10, "b": 40},
+            # Room above the top node for its name, which may reach past the plot area.
+            margin={"l": 10, "r": 10, "t": 24, "b": 40},
             dragmode=False,
         )
     )
@@ -255,6 +256,8 @@ def network_spec(
                     },
                     "opacity": [1 if c else 0.45 for c in counts],
                 },
+                # Names drawn whole, into the margin, rather than cut at the plot's edge.
+                cliponaxis=False,
                 customdata=[["person", p] for p in members],
                 hovertext=[
                     _person_hover(whole, p, c, codenames)
@@ -524,7 +527,7 @@ def timeline_spec(
             hovermode="closest",
         )
     )
-    _add_events(figure, shown.events, lanes, start)
+    _add_events(figure, shown.events, lanes, start, end)
     records = messages.to_dict("records")
     # Several messages from one sender on one day sit side by side in the row.
     same_day: dict[tuple[str, object], list[str]] = {}
@@ -572,6 +575,9 @@ def timeline_spec(
         )
     if not any(start <= row[DATE].date() <= end for row in records):
         figure.say(no_messages_text(start, end), y=0.55)
+    if short:
+        # A chart too small for full names has no room for event titles either: tap for them.
+        figure.data = [without_title(trace) for trace in figure.data]
     return figure.spec()
 
 
@@ -709,12 +715,17 @@ def event_lanes(events: pd.DataFrame) -> dict[str, int]:
 
 
 def _add_events(
-    figure: _Spec, events: pd.DataFrame, lanes: dict[str, int], shown_from: date | None = None
+    figure: _Spec,
+    events: pd.DataFrame,
+    lanes: dict[str, int],
+    shown_from: date | None = None,
+    shown_to: date | None = None,
 ) -> None:
     """Context events in their lanes, labelled; short spans are also shaded behind the marks.
 
     A span that began before `shown_from` (the first day shown) and lasts into it carries its
-    label from that day, where it can be read."""
+    label from that day, where it can be read. An event outside the days shown has no label
+    (it would be cut at the plot's edge); one near `shown_to` ends its label at its marker."""
     for event in events.to_dict("records"):
         finish = event[END] if pd.notna(event[END]) else event[START]
         length = (finish - event[START]).days
@@ -749,6 +760,14 @@ def _add_events(
         if shown_from is not None and event[START] < pd.Timestamp(shown_from) <= finish:
             label_at = pd.Timestamp(shown_from)
         points = sorted({event[START], label_at, finish})
+        title = escape(event[TITLE])
+        position = "middle right"
+        if shown_from is not None and shown_to is not None:
+            first, last = pd.Timestamp(shown_from), pd.Timestamp(shown_to)
+            if not first <= label_at <= last:
+                title = ""
+            elif label_at + (last - first) * _label_share(event[TITLE]) > last:
+                position = "middle left"
         figure.add_trace(
             _scatter(
                 x=points,
@@ -760,8 +779,8 @@ def _add_events(
                     "size": [12] + [0] * (len(points) - 1),
                     "color": "#7a6a40",
                 },
-                text=[escape(event[TITLE]) if p == label_at else "" for p in points],
-                textposition="middle right",
+                text=[title if p == label_at else "" for p in points],
+                textposition=position,
                 textfont={"size": 12, "color": "#4a4030"},
                 customdata=[["event", event[EVENT_ID]]] * len(points),
                 hovertext=[_event_hover(event)] * len(points),
@@ -770,6 +789,12 @@ def _add_events(
                 name=escape(event[TITLE]),
             )
         )
+
+
+def _label_share(title: str) -> float:
+    """The share of the axis an event's label may take: at most a 1280 px chart's in the
+    presentation look's 22 px type (labels of a narrower chart are dropped by narrow_look)."""
+    return (len(title) * 22 * CHAR_EM + 16) / 1100
 
 
 def _event_hover(event: Mapping) -> str:

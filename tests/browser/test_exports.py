@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
+from dashboard import ids
 from dashboard.context import Context
 from dashboard.export import export, image_size
 from dashboard.model import load_corpus
@@ -91,3 +92,71 @@ def test_the_html_export_shows_title_filter_and_citation_beside_the_chart(
     assert boxes["heading"][1] <= boxes["chart"][0] + 1, "the title stands above the chart"
     assert boxes["chart"][1] <= boxes["caption"][0] + 1, "the citation stands below the chart"
     assert boxes["caption"][1] <= boxes["height"], "and inside the window"
+
+
+FRAME = """<!doctype html><html><head><title>frame</title></head><body style="margin:0">
+<iframe id="chart" src="{path}" width="{width}" height="{height}" style="border:0"></iframe>
+</body></html>"""
+# Every text of a chart: its words, its box, and whether the box lies inside the frame.
+CHART_TEXTS = """
+return [...document.querySelectorAll('#GRAPH .js-plotly-plot text')]
+  .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+  .filter(t => !t.closest('.hoverlayer, .modebar, .rangeslider-container'))
+  .map(t => { const r = t.getBoundingClientRect();
+    return [t.textContent, [r.left, r.top, r.right, r.bottom],
+            r.left >= -1 && r.top >= -1 && r.right <= innerWidth + 1
+            && r.bottom <= innerHeight + 1, !!t.closest('.textpoint')]; });
+"""
+
+
+def overlapping(boxes: list[tuple[str, list[float]]]) -> list[tuple[str, str]]:
+    pairs = []
+    for i, (a, (l1, t1, r1, b1)) in enumerate(boxes):
+        for b, (l2, t2, r2, b2) in boxes[i + 1 :]:
+            # A pixel of slack: glyph boxes touch without the words colliding.
+            if min(r1, r2) - max(l1, l2) > 1 and min(b1, b2) - max(t1, t2) > 1:
+                pairs.append((a, b))
+    return pairs
+
+
+@pytest.mark.parametrize("view", ["network", "timeline", "flow"])
+@pytest.mark.parametrize(
+    ("width", "height", "look"),
+    [
+        (400, 300, ""),
+        (800, 500, ""),
+        (800, 500, "look=presentation"),
+        (1280, 720, "look=presentation"),
+    ],
+)
+def test_an_embed_clips_no_label_and_no_two_names_collide(dash_duo, view, width, height, look):
+    from dashboard.app import create_app
+
+    app = create_app(load_corpus())
+    frame = FRAME.format(path=f"/embed/{view}?{look}", width=width, height=height)
+    app.server.add_url_rule("/test-frame", "test_frame", lambda: frame)
+    dash_duo.start_server(app)
+    driver = dash_duo.driver
+    driver.set_window_size(max(width, 1000) + 40, max(height, 800) + 200)
+    driver.get(dash_duo.server_url + "/test-frame")
+    driver.switch_to.frame("chart")
+    graph = {"network": ids.NETWORK, "timeline": ids.TIMELINE, "flow": ids.FLOW}[view]
+    wait(driver, lambda d: d.find_elements("css selector", f"#{graph} .main-svg"))
+    # Let the embed measure its frame and draw again in the look that fits it.
+    wait(
+        driver,
+        lambda d: d.execute_script(
+            f"const s = document.querySelector('#{graph} .main-svg');"
+            f"return s && +s.getAttribute('width') === {width}"
+        ),
+    )
+    import time
+
+    time.sleep(1.5)
+    texts = driver.execute_script(CHART_TEXTS.replace("GRAPH", graph))
+    assert texts
+    cut = [words for words, _, inside, _ in texts if not inside]
+    assert cut == [], f"{view} {width}x{height} {look}: labels cut by the frame"
+    if view == "network":
+        names = [(words, box) for words, box, _, point in texts if point]
+        assert overlapping(names) == [], "two names drawn over each other"
