@@ -520,8 +520,17 @@ def timeline_spec(
                 "gridcolor": "#f2f2f2",
                 "zeroline": False,
             },
-            # At the left, clear of the chart's toolbar on the right.
-            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+            # At the left, clear of the chart's toolbar on the right; each entry as wide as its
+            # words (plotly otherwise wraps a long legend into columns of the widest entry's).
+            legend={
+                "orientation": "h",
+                "y": 1.02,
+                "yanchor": "bottom",
+                "x": 0,
+                "xanchor": "left",
+                "entrywidthmode": "pixels",
+                "entrywidth": 0,
+            },
             margin={"l": 10, "r": 20, "t": 36, "b": 10},
             dragmode="zoom",
             hovermode="closest",
@@ -576,24 +585,31 @@ def timeline_spec(
     if not any(start <= row[DATE].date() <= end for row in records):
         figure.say(no_messages_text(start, end), y=0.55)
     if short:
-        # A chart too small for full names has no room for event titles either: tap for them.
+        # A chart too small for full names has no room for event titles either (tap for
+        # them), nor for a legend in large type.
         figure.data = [without_title(trace) for trace in figure.data]
+        figure.layout["legend"]["font"] = {"size": 14}
     return figure.spec()
 
 
 # What the shape of a timeline mark says, in the legend.
+# Short: plotly wraps a long legend into columns as wide as its widest entry.
 CERTAINTY_KEY = {
     "exact": "exact date",
-    "approximate": "hollow: approximate date",
-    "unknown": "hollow diamond: date unknown",
+    "approximate": "hollow: approx. date",
+    "unknown": "hollow ◇: date unknown",
 }
+
+
+SIDE_KEY_GROUP = "side key"
 
 
 def _add_timeline_key(figure: _Spec, sides: list[str]) -> None:
     """Legend entries that say what a mark encodes: its colour the sender's side, its shape
     how sure the date is. Each entry is a key of its own; the marks' traces have none."""
     for side in sides:
-        figure.add_trace(_legend_entry(escape(side or "other"), "circle", side_style(side)[0]))
+        entry = _legend_entry(escape(side or "other"), "circle", side_style(side)[0])
+        figure.add_trace({**entry, "legendgroup": SIDE_KEY_GROUP})
     for certainty, symbol in CERTAINTY_SYMBOL.items():
         figure.add_trace(_legend_entry(CERTAINTY_KEY[certainty], symbol, MUTED))
 
@@ -1001,6 +1017,8 @@ def described_look(
             "font": {"size": legend_size},
             "itemclick": False,
             "itemdoubleclick": False,
+            "entrywidthmode": "pixels",
+            "entrywidth": 0,
             "x": 0,
             "xanchor": "left",
             "y": 1,
@@ -1094,6 +1112,10 @@ def narrow_look(spec: dict, view: str) -> dict:
         elif is_event_trace(trace):
             # Event titles would pile up on a narrow axis; the lanes stay, titles show on tap.
             trace = without_title(trace)
+        elif trace.get("legendgroup") == SIDE_KEY_GROUP:
+            # As in the narrow network, colour and shape tell the side without a key: the
+            # legend keeps to the dates, in rows the narrow frame has room for.
+            trace = {**trace, "showlegend": False}
         else:
             if trace.get("textfont", {}).get("size"):
                 trace["textfont"] = {**trace["textfont"], "size": NARROW_FONT_PX}

@@ -250,7 +250,7 @@ def test_timeline_legend_keys_sides_and_dates_not_marks(context):
     corpus = context.corpus
     spec = timeline_spec(corpus, corpus, *JAN)
     keyed = [t["name"] for t in spec["data"] if t.get("showlegend")]
-    assert keyed[:2] == ["CPC", "Soviet"] and "hollow: approximate date" in keyed
+    assert keyed[:2] == ["CPC", "Soviet"] and "hollow: approx. date" in keyed
     marks = [t for t in spec["data"] if t.get("customdata") and t["customdata"][0][0] == "message"]
     assert marks and not any(t["showlegend"] for t in marks)
     assert spec["layout"]["legend"]["itemclick"] is False
