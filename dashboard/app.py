@@ -9,7 +9,9 @@ from dash import ALL, Dash, Input, Output, ctx, dcc, html, no_update
 
 from dashboard import guard, ids, routes
 from dashboard.bundled import bundled_folder
-from dashboard.context import NARROW_BELOW_PX, Context
+from dashboard.citation import CHART_TITLES
+from dashboard.context import COMPACT_BELOW_PX, NARROW_BELOW_PX, Context
+from dashboard.figures import OFFLINE_CONFIG
 from dashboard.model import Corpus
 from dashboard.report import ImportReport
 from dashboard.state import ViewState
@@ -21,11 +23,20 @@ from dashboard.views.report_page import REPORT_PATH
 
 ASSETS = bundled_folder("assets")
 TITLE = "Dispatches"
+# The width class of the frame the charts stand in, as the browser reports it.
+FRAME_NARROW = "narrow"
+FRAME_COMPACT = "compact"
 GRAPH_CONFIG = {
-    "displaylogo": False,
+    **OFFLINE_CONFIG,
     "responsive": True,
     "scrollZoom": False,
-    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "toggleSpikelines"],
+    "modeBarButtonsToRemove": [
+        "lasso2d",
+        "select2d",
+        "autoScale2d",
+        "toggleSpikelines",
+        *OFFLINE_CONFIG["modeBarButtonsToRemove"],
+    ],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 # The page shell: in English for screen readers, and Dash's scripts outside any <footer>,
@@ -103,7 +114,7 @@ def build_layout(
                     exhibit.story_panel(corpus),
                     chart_panel(
                         ids.NETWORK,
-                        "Who wrote to whom",
+                        CHART_TITLES["network"],
                         "Line width counts messages; dashed lines are relayed. "
                         "Choose a person to see only their messages.",
                         "panel-network",
@@ -112,7 +123,7 @@ def build_layout(
                     details.layout(),
                     chart_panel(
                         ids.TIMELINE,
-                        "Day by day",
+                        CHART_TITLES["timeline"],
                         "One mark per message in its sender's row; hollow marks have uncertain "
                         "dates, and the lanes on top are context. Choose any mark to read its "
                         "record; drag across the chart or the strip below it to pick dates.",
@@ -121,7 +132,7 @@ def build_layout(
                     ),
                     chart_panel(
                         ids.FLOW,
-                        "Where the copies went",
+                        CHART_TITLES["flow"],
                         "Distribution copies of each decoded telegram, from sender to "
                         "message to the Soviet leaders who received them. Choose a leader to "
                         "read the telegrams they were sent.",
@@ -281,26 +292,30 @@ def register_callbacks(app: Dash, context: Context) -> None:
         Input(ids.URL, "pathname"),
         Input(ids.NARROW, "data"),
     )
-    def render(search, pathname, narrow):
+    def render(search, pathname, frame):
         """Everything the user sees, from the URL (and the width of the frame it is seen in)."""
-        return render_page(context, search, pathname, bool(narrow))
+        return render_page(context, search, pathname, frame in (True, FRAME_NARROW), frame)
 
     # The frame's width is the browser's to know: measured at load and again after a resize
     # (a presenter's iframe, a phone turned sideways), told to the app only when it crosses.
     app.clientside_callback(
-        NARROW_WATCH.replace("THRESHOLD", str(NARROW_BELOW_PX)),
+        NARROW_WATCH.replace("THRESHOLD", str(NARROW_BELOW_PX)).replace(
+            "COMPACT", str(COMPACT_BELOW_PX)
+        ),
         Output(ids.NARROW, "data"),
         Input(ids.URL, "pathname"),
     )
 
 
-# Narrow when the page's own width is under THRESHOLD px. The page is watched, not the window
+# How wide the frame is: "narrow" under THRESHOLD px, "compact" under COMPACT, else "". The
+# page is watched, not the window
 # or the charts: the charts may not be drawn yet at the first measure, and the page changes
 # width with no resize of the window when it dresses itself as an embed after its first answer.
 NARROW_WATCH = f"""function (pathname) {{
     var page = document.getElementById("{ids.ROOT}");
     function narrow() {{
-        return (page ? page.clientWidth : window.innerWidth) < THRESHOLD;
+        var width = page ? page.clientWidth : window.innerWidth;
+        return width < THRESHOLD ? "{FRAME_NARROW}" : width < COMPACT ? "{FRAME_COMPACT}" : "";
     }}
     if (page && !window.dispatchesWatchesWidth && window.ResizeObserver) {{
         window.dispatchesWatchesWidth = true;
@@ -359,11 +374,17 @@ def _sync_values(state: ViewState, new_search: str | object) -> tuple:
 
 
 def render_page(
-    context: Context, search: str | None, pathname: str | None, narrow: bool = False
+    context: Context,
+    search: str | None,
+    pathname: str | None,
+    narrow: bool = False,
+    frame: object = None,
 ) -> tuple:
     """Every output of the render callback for a URL, in its order: the figures, summary,
     records, warnings and page class, then the charts' text alternatives, then the exhibit.
-    `narrow` when the charts stand in a frame narrower than NARROW_BELOW_PX (not the kiosk's)."""
+    `narrow` when the charts stand in a frame narrower than NARROW_BELOW_PX (not the kiosk's);
+    a `frame` of FRAME_COMPACT, narrower than COMPACT_BELOW_PX, gives the presentation look's
+    large type short labels, so that they fit."""
     state = ViewState.from_query(search, context.corpus)
     page, page_warnings = page_for(pathname)
     shown = context.shown(state)
@@ -372,7 +393,8 @@ def render_page(
     if page.kind == "kiosk":
         spec = partial(exhibit.kiosk_spec, context, shown=shown, playback=playback)
     else:
-        spec = partial(context.spec, shown=shown, narrow=narrow, playback=playback)
+        short = narrow or (frame == FRAME_COMPACT and state.look == "presentation")
+        spec = partial(context.spec, shown=shown, narrow=narrow, short=short, playback=playback)
     return (
         spec("network", state),
         spec("timeline", state),

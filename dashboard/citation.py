@@ -14,6 +14,12 @@ from dashboard.state import ViewState, describe_span
 DATASET_NAME = "Dispatches: the coded telegrams between Stalin and Mao, January–May 1949"
 DISTRIBUTION = "dispatches"
 PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+# Each chart's title on the page and in the files exported from it.
+CHART_TITLES = {
+    "network": "Who wrote to whom",
+    "timeline": "Day by day",
+    "flow": "Where the copies went",
+}
 VIEW_NAMES = {
     "network": "message network",
     "timeline": "timeline",

@@ -18,6 +18,8 @@ PRESENTATION_SIZE_PX = (1150, 420)
 # small type. Its network is laid out for the narrowest frame an embed promises to fill.
 NARROW_BELOW_PX = 640
 NARROW_SIZE_PX = (320, 300)
+# Under this width the presentation look's large type needs short labels (Stalin, Politburo).
+COMPACT_BELOW_PX = 1000
 VIEWS = ("network", "timeline", "flow")
 
 
@@ -92,6 +94,7 @@ class Context:
                 lit,
                 figures.no_messages_text(state.start, last),
                 short=short,
+                chosen=state.message,
             )
         elif view == "timeline":
             undated = self.corpus.filter(people=state.people or None, kinds=state.kinds or None)
@@ -104,10 +107,18 @@ class Context:
                 state.day,
                 self.event_lanes,
                 short=short,
+                chosen=state.message,
             )
         elif view == "flow":
             spec = figures.flow_spec(
-                self.corpus, until, state.start, last, state.codenames, lit, short=short
+                self.corpus,
+                until,
+                state.start,
+                last,
+                state.codenames,
+                lit,
+                short=short,
+                chosen=state.message,
             )
         else:
             raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")

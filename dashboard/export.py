@@ -19,8 +19,16 @@ import plotly.io as pio
 from defusedxml import ElementTree as SafeElementTree
 
 from dashboard import images
-from dashboard.citation import DATASET_NAME, VIEW_NAMES, citation, dataset_version
+from dashboard.citation import (
+    CHART_TITLES,
+    DATASET_NAME,
+    VIEW_NAMES,
+    citation,
+    dataset_version,
+    describe_filters,
+)
 from dashboard.context import NARROW_BELOW_PX, VIEWS, Context
+from dashboard.figures import OFFLINE_CONFIG, as_figure, described_look
 from dashboard.formats import folder
 from dashboard.graph import DEFAULT_HEIGHT_PX, DEFAULT_WIDTH_PX, message_graph
 from dashboard.model import (
@@ -77,10 +85,7 @@ MAX_DEVICE_PIXELS = 50_000_000
 # Where Debian, Ubuntu and Chrome's own packages put the browser, in order of preference.
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome", "chrome")
 BROWSER_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-HTML_CONFIG = {"displaylogo": False, "responsive": True, "scrollZoom": False}
-# A cell that starts with one of these is a formula to a spreadsheet (=HYPERLINK, +cmd|,
-# @SUM...), or is read as one after its leading blank is dropped. CSV exports write it with a
-# single quote before it, as OWASP advises; the corpus loader reads that quote back off.
+HTML_CONFIG = {**OFFLINE_CONFIG, "responsive": True, "scrollZoom": False}
 GEXF_START = "start"
 GEXF_END = "end"
 
@@ -187,8 +192,12 @@ def figure_json(figure: go.Figure) -> bytes:
     return pio.to_json(figure, validate=False).encode("utf-8")
 
 
-def figure_html(figure: go.Figure, title: str, caption: str = "") -> bytes:
-    """A standalone page: plotly.js inlined and MathJax left out, so it asks no other host."""
+def figure_html(figure: go.Figure, title: str, caption: str = "", filters: str = "") -> bytes:
+    """A standalone page: plotly.js inlined and MathJax left out, so it asks no other host.
+
+    The title and the filter stand above the chart and the citation under it, as text a
+    reader can copy; the chart fills what is left of the window, so neither is ever hidden.
+    """
     chart = pio.to_html(
         figure,
         full_html=False,
@@ -200,20 +209,28 @@ def figure_html(figure: go.Figure, title: str, caption: str = "") -> bytes:
         validate=False,
     )
     note = f'<p class="caption">{escape(caption)}</p>' if caption else ""
+    subtitle = f'<p class="filters">{escape(filters)}</p>' if filters else ""
     page = f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)}</title>
+<title>Dispatches: {escape(title)}</title>
 <style>
 html, body {{ height: 100%; margin: 0; background: #fff; }}
 body {{ display: flex; flex-direction: column; font: 14px/1.4 system-ui, sans-serif; }}
-.chart {{ flex: 1 1 auto; min-height: 240px; }}
+header {{ padding: 6px 10px 0; }}
+h1 {{ font-size: 18px; margin: 0; }}
+.filters {{ margin: 0; color: #333; }}
+/* The chart takes the room left between the title and the citation, and no more: plotly
+   would otherwise draw it as tall as the window and push the citation out of sight. */
+.chart {{ flex: 1 1 auto; min-height: 160px; position: relative; }}
+.chart > div {{ position: absolute; inset: 0; }}
 .caption {{ margin: 0; padding: 6px 10px; color: #333; border-top: 1px solid #ddd; }}
 </style>
 </head>
 <body>
+<header><h1>{escape(title)}</h1>{subtitle}</header>
 <div class="chart">{chart}</div>
 {note}
 </body>
@@ -416,10 +433,14 @@ def export(
         content = makers[fmt]()
     else:
         progress(f"drawing the {VIEW_NAMES[what]}")
+        title, filters = CHART_TITLES[what], "; ".join(describe_filters(context.corpus, state))
+        cited = citation(context.corpus, state, link, view=what)
         if fmt in IMAGE_FORMATS:
             size = size or image_size(what, fmt=fmt)
             # A small image gets the look of a narrow frame: short names that fit.
-            figure = context.figure(what, state, shown, narrow=size.width < NARROW_BELOW_PX)
+            spec = context.spec(what, state, shown, narrow=size.width < NARROW_BELOW_PX)
+            # A slide or a page gets the picture with its title, filter and source on it.
+            figure = as_figure(described_look(spec, title, filters, cited, size.width))
             browser = find_browser()
             progress(
                 f"rendering {fmt.upper()} at {size.width} x {size.height}, scale {size.scale:g}, "
@@ -428,9 +449,7 @@ def export(
             content = render_image(figure, fmt, size, browser)
         elif fmt == "html":
             figure = context.figure(what, state, shown)
-            title = f"Dispatches: {VIEW_NAMES[what]}"
-            caption = citation(context.corpus, state, link, view=what)
-            content = figure_html(figure, title, caption)
+            content = figure_html(figure, title, cited, filters)
         else:
             content = figure_json(context.figure(what, state, shown))
     return Export(content, MEDIA_TYPES[fmt], export_filename(what, fmt, state))

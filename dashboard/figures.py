@@ -71,7 +71,6 @@ MUTED = "#767676"
 FONT = "Inter, 'Source Sans 3', 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 CONTEXT_ROW = "Context"
 SHORT_RANGE_DAYS = 14
-DAY_MS = 86_400_000
 # Context events stack in lanes this far apart (in rows) above the senders' rows.
 LANE_SPACING = 0.5
 # Days a character of an event's label covers on the whole-period axis, to keep labels apart.
@@ -84,7 +83,19 @@ LONGEST_SHADED_SPAN_DAYS = 60
 NARROW_FONT_PX = 11
 HIGHLIGHT = "#f2b705"
 LIT_LABEL = "sent on the day shown"
+# The marks, lines and links of messages whose records are open.
+CHOSEN_LABEL = "record open"
 FADED = 0.35
+
+
+# Plotly's config with no button or link that sends a chart to a server on the internet
+# (dcc.Graph offers "Share chart..." to Plotly's cloud unless told not to).
+OFFLINE_CONFIG: dict = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "plotlyServerURL": "",
+    "modeBarButtonsToRemove": ["sendDataToCloud", "sendChartToCloud", "editInChartStudio"],
+}
 
 
 class _Spec:
@@ -143,6 +154,10 @@ def _base_layout(**overrides: object) -> dict:
         "clickmode": "event",
     }
     layout.update(overrides)
+    if "legend" in layout:
+        # A legend is a key, not a switch: a tap on it must not hide a side (nothing brings
+        # it back but a double tap few people know of).
+        layout["legend"] = {"itemclick": False, "itemdoubleclick": False, **layout["legend"]}
     return layout
 
 
@@ -171,6 +186,7 @@ def network_spec(
     lit: frozenset[str] | None = None,
     empty_text: str = "No messages match the filter",
     short: bool = False,
+    chosen: tuple[str, ...] = (),
 ) -> dict:
     """Everyone in the whole corpus at fixed positions; the shown messages as directed edges.
 
@@ -187,16 +203,25 @@ def network_spec(
             yaxis={"visible": False, "range": [-0.03, 1.03], "fixedrange": True},
             showlegend=True,
             legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0, "title": None},
-            margin={"l": 10, "r": 10, "t": 10, "b": 40},
+            # Room above the top node for its name, which may reach past the plot area.
+            margin={"l": 10, "r": 10, "t": 24, "b": 40},
             dragmode=False,
         )
     )
     table = edges(shown.messages)
+    degrees = node_degrees(shown.messages)
+    most = int(degrees.max()) if len(degrees) else 0
+    reach = {p: (*positions[p], node_reach(int(degrees.get(p, 0)), most)) for p in positions}
+    hits: list[dict] = []
     reciprocal = set(zip(table[SOURCE_NODE], table[TARGET_NODE], strict=True))
     titles = shown.messages.set_index(MESSAGE_ID)[TITLE].to_dict()
     for edge in table.to_dict("records"):
-        trace = _edge_trace(whole, edge, positions, titles, codenames, reciprocal)
+        # Curve every edge to its right, so a reply never hides under the message it answers.
+        bend = 0.12 if (edge[TARGET_NODE], edge[SOURCE_NODE]) in reciprocal else 0.06
+        trace = _edge_trace(whole, edge, positions, bend)
         arrow = _arrowhead(trace)
+        if set(chosen) & set(edge[MESSAGE_IDS]):
+            figure.add_trace(_glow(trace, INK, CHOSEN_LABEL))
         if lit and lit & set(edge[MESSAGE_IDS]):
             figure.add_trace(_glow(trace))
             trace["opacity"] = 1
@@ -204,10 +229,12 @@ def network_spec(
             trace["opacity"] = arrow["opacity"] = FADED
         figure.add_trace(trace)
         figure.add_annotation(arrow)
+        hits.append(_edge_hits(trace, edge, _edge_hover(whole, edge, titles, codenames), reach))
+    # The lines' hit areas go in after every line, each its own trace of invisible points.
+    for hit in hits:
+        figure.add_trace(hit)
     on_day = shown.messages[shown.messages[MESSAGE_ID].isin(lit or ())]
     lit_people = people_in(on_day)
-    degrees = node_degrees(shown.messages)
-    most = int(degrees.max()) if len(degrees) else 0
     people = whole.people_by_id
     for side in sorted({people[p][SIDE] for p in positions}):
         members = [p for p in sorted(positions) if people[p][SIDE] == side]
@@ -235,6 +262,8 @@ def network_spec(
                     },
                     "opacity": [1 if c else 0.45 for c in counts],
                 },
+                # Names drawn whole, into the margin, rather than cut at the plot's edge.
+                cliponaxis=False,
                 customdata=[["person", p] for p in members],
                 hovertext=[
                     _person_hover(whole, p, c, codenames)
@@ -274,18 +303,67 @@ def network_spec(
     return figure.spec()
 
 
-def _glow(trace: dict) -> dict:
-    """A wide band under a lit edge, following its curve; not clickable itself."""
+def _glow(trace: dict, colour: str = HIGHLIGHT, why: str = "lit") -> dict:
+    """A wide band under an edge, following its curve; not clickable itself. Playback's day
+    lights its lines in yellow; an open record's line has an ink band."""
     return _scatter(
         x=trace["x"],
         y=trace["y"],
         mode="lines",
-        line={"width": trace["line"]["width"] + 12, "color": HIGHLIGHT},
+        line={"width": trace["line"]["width"] + 12, "color": colour},
         opacity=0.7,
         hoverinfo="skip",
         showlegend=False,
-        name=f"{trace['name']} (lit)",
+        name=f"{trace['name']} ({why})",
     )
+
+
+# The smallest plot a network is drawn in, in px (a 320 x 300 embed less its margins): a
+# node's hit area is measured against it, so it is at least as large at any bigger size.
+SMALLEST_PLOT_PX = 290
+# Plotly gives a click to the nearest point, and a point of a line counts as near from 3 px
+# closer than its own position: the lines' points keep this much further off a node's rim.
+HIT_CLEARANCE_PX = 7
+
+
+def node_reach(count: int, most: int = 0) -> float:
+    """How far from a node's centre, in data units, a click belongs to the node alone."""
+    return (node_size(count, most) / 2 + HIT_CLEARANCE_PX) / SMALLEST_PLOT_PX
+
+
+def _edge_hits(line: dict, edge: Mapping, hover: str, reach: dict[str, tuple]) -> dict:
+    """Where a click chooses an edge: invisible points along its curve, none within reach of a
+    node. Plotly gives a click to the nearest point, and the curve's ends lie on nodes."""
+    xs, ys = _resample(line["x"], line["y"], 60)
+    kept = [
+        (x, y)
+        for x, y in zip(xs, ys, strict=True)
+        if all(math.hypot(x - px, y - py) > r for px, py, r in reach.values())
+    ]
+    return _scatter(
+        x=[x for x, _ in kept],
+        y=[y for _, y in kept],
+        mode="markers",
+        marker={"size": 6, "color": line["line"]["color"], "opacity": 0},
+        customdata=[["edge", ",".join(edge[MESSAGE_IDS])]] * len(kept),
+        # One template for the whole edge, not a copy of the text on each of its points.
+        hovertemplate=hover,
+        showlegend=False,
+        name=f"{line['name']} (hit area)",
+    )
+
+
+def _resample(xs: list[float], ys: list[float], steps: int) -> tuple[list[float], list[float]]:
+    """`steps` + 1 points along a polyline, evenly spaced by index between its own points."""
+    out_x, out_y = [], []
+    last = len(xs) - 1
+    for i in range(steps + 1):
+        t = i * last / steps
+        j = min(int(t), last - 1)
+        f = t - j
+        out_x.append(xs[j] + f * (xs[j + 1] - xs[j]))
+        out_y.append(ys[j] + f * (ys[j + 1] - ys[j]))
+    return out_x, out_y
 
 
 # Past this many messages a node stops growing as the square root and is scaled to the
@@ -321,42 +399,41 @@ def _person_hover(corpus: Corpus, person: str, count: int, codenames: bool) -> s
 
 
 def _edge_trace(
-    corpus: Corpus,
-    edge: Mapping,
-    positions: dict[str, tuple[float, float]],
-    titles: dict[str, str],
-    codenames: bool,
-    reciprocal: set[tuple[str, str]],
+    corpus: Corpus, edge: Mapping, positions: dict[str, tuple[float, float]], bend: float
 ) -> dict:
+    """The line of an edge as drawn; it takes no hover or click (its hit area does)."""
     source, target = edge[SOURCE_NODE], edge[TARGET_NODE]
     (x0, y0), (x1, y1) = positions[source], positions[target]
-    # Curve every edge to its right, so a reply never hides under the message it answers.
-    bend = 0.12 if (target, source) in reciprocal else 0.06
     xs, ys = _curve(x0, y0, x1, y1, bend)
-    count = int(edge[WEIGHT])
-    sides = corpus.people_by_id[source][SIDE]
-    colour = side_style(sides)[0]
-    width = edge_width(count)
-    ids = list(edge[MESSAGE_IDS])
-    listing = "<br>".join(f"· {escape(titles.get(i, i))}" for i in ids[:6])
-    if len(ids) > 6:
-        listing += f"<br>… and {len(ids) - 6} more"
-    route = "relayed hop" if edge[RELAYED] else "direct"
-    names = f"{escape(corpus.label(source, codenames))} → {escape(corpus.label(target, codenames))}"
-    hover = f"<b>{names}</b><br>{count} message{'s' if count != 1 else ''} ({route})<br>{listing}"
+    colour = side_style(corpus.people_by_id[source][SIDE])[0]
     return _scatter(
         x=xs,
         y=ys,
         mode="lines",
-        line={"width": width, "color": colour, "dash": "dash" if edge[RELAYED] else "solid"},
+        line={
+            "width": edge_width(int(edge[WEIGHT])),
+            "color": colour,
+            "dash": "dash" if edge[RELAYED] else "solid",
+        },
         opacity=0.85,
-        customdata=[["edge", ",".join(ids)]] * len(xs),
-        # One template for the whole edge, not a copy of the text on each of its points;
-        # '%{' would start a template field, so data text must not contain it.
-        hovertemplate=hover.replace("%{", "% {") + "<extra></extra>",
+        hoverinfo="skip",
         showlegend=False,
         name=f"{source}→{target}",
     )
+
+
+def _edge_hover(corpus: Corpus, edge: Mapping, titles: dict[str, str], codenames: bool) -> str:
+    ids = list(edge[MESSAGE_IDS])
+    count = len(ids)
+    listing = "<br>".join(f"· {escape(titles.get(i, i))}" for i in ids[:6])
+    if len(ids) > 6:
+        listing += f"<br>… and {len(ids) - 6} more"
+    route = "relayed hop" if edge[RELAYED] else "direct"
+    source, target = (corpus.label(edge[k], codenames) for k in (SOURCE_NODE, TARGET_NODE))
+    names = f"{escape(source)} → {escape(target)}"
+    hover = f"<b>{names}</b><br>{count} message{'s' if count != 1 else ''} ({route})<br>{listing}"
+    # '%{' would start a template field, so data text must not contain it.
+    return hover.replace("%{", "% {") + "<extra></extra>"
 
 
 def _arrowhead(trace: dict) -> dict:
@@ -413,20 +490,24 @@ def timeline_spec(
     day: date | None = None,
     lanes: dict[str, int] | None = None,
     short: bool = False,
+    chosen: tuple[str, ...] = (),
 ) -> dict:
     """Every day of the period on one axis; each message a mark on its day, in its sender's row.
 
     `shown` is filtered by people and kind but not by date: the main axis zooms to
     [start, end] while the range slider below keeps the whole period in view to brush.
-    Playback's `day` is a band with a line through it, and its marks are ringed.
+    Playback's `day` is a band with a line through it, and its marks are ringed. The marks of
+    the `chosen` messages, whose records are open, have a square round them.
     """
     first, last = whole.period
-    rows = sender_rows(whole)
+    # A row for each sender of the messages filtered by person and kind: no empty rows.
+    rows = sender_rows(shown if not shown.messages.empty else whole)
     lanes = event_lanes(whole.events) if lanes is None else lanes
     context_height = LANE_SPACING * max(lanes.values(), default=0)
     row_of = {p: context_height + 1 + i for i, p in enumerate(rows)}
     labels = [escape(whole.label(p, codenames, short)) for p in rows]
     messages = shown.messages
+    ticks = date_ticks(start, end)
     figure = _Spec(
         _base_layout(
             xaxis={
@@ -445,7 +526,8 @@ def timeline_spec(
                 },
                 "showgrid": True,
                 "gridcolor": "#ececec",
-                "tickformat": "%d %b",
+                "tickvals": [_day_edge(day, 0) for day in ticks],
+                "ticktext": [_tick_text(day, i == 0) for i, day in enumerate(ticks)],
                 "hoverformat": "%d %b %Y",
             },
             yaxis={
@@ -460,17 +542,23 @@ def timeline_spec(
                 "gridcolor": "#f2f2f2",
                 "zeroline": False,
             },
-            # At the left, clear of the chart's toolbar on the right.
-            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+            # At the left, clear of the chart's toolbar on the right; each entry as wide as its
+            # words (plotly otherwise wraps a long legend into columns of the widest entry's).
+            legend={
+                "orientation": "h",
+                "y": 1.02,
+                "yanchor": "bottom",
+                "x": 0,
+                "xanchor": "left",
+                "entrywidthmode": "pixels",
+                "entrywidth": 0,
+            },
             margin={"l": 10, "r": 20, "t": 36, "b": 10},
             dragmode="zoom",
             hovermode="closest",
         )
     )
-    if (end - start).days < SHORT_RANGE_DAYS:
-        # Left to itself plotly ticks every few hours and repeats each day's label.
-        figure.layout["xaxis"]["dtick"] = DAY_MS
-    _add_events(figure, shown.events, lanes)
+    _add_events(figure, shown.events, lanes, start, end)
     # An undated letter has no place on a time axis: the summary counts it, the records list it.
     records = messages[messages[DATE].notna()].to_dict("records")
     # Several messages from one sender on one day sit side by side in the row.
@@ -479,11 +567,7 @@ def timeline_spec(
         same_day.setdefault((row[SENDER], row[DATE]), []).append(row[MESSAGE_ID])
     people = whole.people_by_id
     _add_spans(figure, records, row_of, same_day, people)
-    # A legend entry for each kind of date the corpus has, even when none is in view.
-    present = set(whole.messages[DATE_CERTAINTY])
     for certainty, symbol in CERTAINTY_SYMBOL.items():
-        if certainty not in present:
-            continue
         part = [row for row in records if row[DATE_CERTAINTY] == certainty]
         colours = [side_style(people[row[SENDER]][SIDE])[0] for row in part]
         figure.add_trace(
@@ -501,56 +585,97 @@ def timeline_spec(
                 customdata=[["message", row[MESSAGE_ID]] for row in part],
                 hovertext=[_message_hover(whole, row, codenames) for row in part],
                 hovertemplate="%{hovertext}<extra></extra>",
-                # Keep an entry for each kind of date in the legend even when it has no mark.
-                visible=True,
-                showlegend=True,
+                showlegend=False,
             )
         )
+    _add_timeline_key(
+        figure, sorted({people[p][SIDE] for p in rows}), set(whole.messages[DATE_CERTAINTY])
+    )
     if day is not None:
         _mark_day(
             figure, day, [row for row in records if row[DATE].date() == day], row_of, same_day
         )
+    opened = [row for row in records if row[MESSAGE_ID] in chosen and row[SENDER] in row_of]
+    if opened:
+        figure.add_trace(
+            _scatter(
+                x=[row[DATE] for row in opened],
+                y=[row_of[row[SENDER]] + _stack_offset(row, same_day) for row in opened],
+                mode="markers",
+                name=CHOSEN_LABEL,
+                marker={"symbol": "square-open", "size": 30, "color": INK, "line": {"width": 3}},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
     if not any(start <= row[DATE].date() <= end for row in records):
         figure.say(no_messages_text(start, end), y=0.55)
+    if short:
+        # A chart too small for full names has no room for event titles either (tap for
+        # them), nor for a legend in large type.
+        figure.data = [without_title(trace) for trace in figure.data]
+        figure.layout["legend"]["font"] = {"size": 14}
     return figure.spec()
 
 
-def _add_spans(
-    figure: _Spec,
-    records: list[dict],
-    row_of: dict[str, int],
-    same_day: dict[tuple[str, object], list[str]],
-    people: dict[str, dict],
-) -> None:
-    """A letter dated by a month, a year or a span: a line across the days it may have been
-    written on, behind its mark (an open span reaches from its known end to the mark)."""
-    xs: list = []
-    ys: list = []
-    colours = set()
-    for row in records:
-        if row[DATE_PRECISION] in ("", "day"):
-            continue
-        low = row[DATE_FROM] if pd.notna(row[DATE_FROM]) else row[DATE]
-        high = row[DATE_TO] if pd.notna(row[DATE_TO]) else row[DATE]
-        if low == high:
-            continue
-        y = row_of[row[SENDER]] + _stack_offset(row, same_day)
-        xs.extend([_day_edge(low.date(), -0.5), _day_edge(high.date(), 0.5), None])
-        ys.extend([y, y, None])
-        colours.add(side_style(people[row[SENDER]][SIDE])[0])
-    if xs:
-        figure.add_trace(
-            _scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                name="dated by a span",
-                line={"width": 3, "color": colours.pop() if len(colours) == 1 else "#8a8a8a"},
-                opacity=0.45,
-                hoverinfo="skip",
-                showlegend=True,
-            )
-        )
+# What the shape of a timeline mark says, in the legend.
+# Short: plotly wraps a long legend into columns as wide as its widest entry.
+CERTAINTY_KEY = {
+    "exact": "exact date",
+    "approximate": "hollow: approx. date",
+    "uncertain": "hollow □: uncertain date",
+    "unknown": "hollow ◇: date unknown",
+}
+
+
+SIDE_KEY_GROUP = "side key"
+
+
+def _add_timeline_key(figure: _Spec, sides: list[str], certainties: set[str]) -> None:
+    """Legend entries that say what a mark encodes: its colour the sender's side, its shape
+    how sure the date is. Each entry is a key of its own; the marks' traces have none."""
+    for side in sides:
+        entry = _legend_entry(escape(side or "other"), "circle", side_style(side)[0])
+        figure.add_trace({**entry, "legendgroup": SIDE_KEY_GROUP})
+    # A key for each kind of date the corpus has, even when none is in view.
+    for certainty, symbol in CERTAINTY_SYMBOL.items():
+        if certainty in certainties:
+            figure.add_trace(_legend_entry(CERTAINTY_KEY[certainty], symbol, MUTED))
+
+
+def _legend_entry(name: str, symbol: str, colour: str) -> dict:
+    return _scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        name=name,
+        marker={
+            "symbol": symbol,
+            "size": 13,
+            "color": colour,
+            "line": {"width": 2.5, "color": colour},
+        },
+        hoverinfo="skip",
+        showlegend=True,
+    )
+
+
+def date_ticks(start: date, end: date) -> list[date]:
+    """Days to tick on the timeline's axis: every day of a short span, weeks, half months or
+    months of longer ones."""
+    days = (end - start).days
+    every = pd.date_range(start, end, freq="D").date
+    if days < SHORT_RANGE_DAYS:
+        return list(every)
+    if days <= 45:
+        return list(every[::7])
+    wanted = (1, 15) if days <= 100 else (1,)
+    return [day for day in every if day.day in wanted] or [start]
+
+
+def _tick_text(day: date, first: bool) -> str:
+    """'1 Feb'; the first tick also names the year, as plotly's own ticks would."""
+    return f"{day.day} {day:%b}" + (f" {day:%Y}" if first else "")
 
 
 def _mark_day(
@@ -593,6 +718,44 @@ def _stack_offset(row: Mapping, same_day: dict[tuple[str, object], list[str]]) -
     return (group.index(row[MESSAGE_ID]) - (len(group) - 1) / 2) * 0.28
 
 
+def _add_spans(
+    figure: _Spec,
+    records: list[dict],
+    row_of: dict[str, int],
+    same_day: dict[tuple[str, object], list[str]],
+    people: dict[str, dict],
+) -> None:
+    """A letter dated by a month, a year or a span: a line across the days it may have been
+    written on, behind its mark (an open span reaches from its known end to the mark)."""
+    xs: list = []
+    ys: list = []
+    colours = set()
+    for row in records:
+        if row[DATE_PRECISION] in ("", "day") or row[SENDER] not in row_of:
+            continue
+        low = row[DATE_FROM] if pd.notna(row[DATE_FROM]) else row[DATE]
+        high = row[DATE_TO] if pd.notna(row[DATE_TO]) else row[DATE]
+        if low == high:
+            continue
+        y = row_of[row[SENDER]] + _stack_offset(row, same_day)
+        xs.extend([_day_edge(low.date(), -0.5), _day_edge(high.date(), 0.5), None])
+        ys.extend([y, y, None])
+        colours.add(side_style(people[row[SENDER]][SIDE])[0])
+    if xs:
+        figure.add_trace(
+            _scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                name="dated by a span",
+                line={"width": 3, "color": colours.pop() if len(colours) == 1 else "#8a8a8a"},
+                opacity=0.45,
+                hoverinfo="skip",
+                showlegend=True,
+            )
+        )
+
+
 def _day_edge(day: date, shift: float) -> str:
     moment = pd.Timestamp(day) + timedelta(days=shift)
     return moment.strftime("%Y-%m-%d %H:%M")
@@ -631,8 +794,18 @@ def event_lanes(events: pd.DataFrame) -> dict[str, int]:
     return lanes
 
 
-def _add_events(figure: _Spec, events: pd.DataFrame, lanes: dict[str, int]) -> None:
-    """Context events in their lanes, labelled; short spans are also shaded behind the marks."""
+def _add_events(
+    figure: _Spec,
+    events: pd.DataFrame,
+    lanes: dict[str, int],
+    shown_from: date | None = None,
+    shown_to: date | None = None,
+) -> None:
+    """Context events in their lanes, labelled; short spans are also shaded behind the marks.
+
+    A span that began before `shown_from` (the first day shown) and lasts into it carries its
+    label from that day, where it can be read. An event outside the days shown has no label
+    (it would be cut at the plot's edge); one near `shown_to` ends its label at its marker."""
     for event in events.to_dict("records"):
         finish = event[END] if pd.notna(event[END]) else event[START]
         length = (finish - event[START]).days
@@ -663,7 +836,18 @@ def _add_events(figure: _Spec, events: pd.DataFrame, lanes: dict[str, int]) -> N
                 layer="below",
             )
         lane_y = lanes.get(event[EVENT_ID], 0) * LANE_SPACING
-        points = [event[START], finish] if length else [event[START]]
+        label_at = event[START]
+        if shown_from is not None and event[START] < pd.Timestamp(shown_from) <= finish:
+            label_at = pd.Timestamp(shown_from)
+        points = sorted({event[START], label_at, finish})
+        title = escape(event[TITLE])
+        position = "middle right"
+        if shown_from is not None and shown_to is not None:
+            first, last = pd.Timestamp(shown_from), pd.Timestamp(shown_to)
+            if not first <= label_at <= last:
+                title = ""
+            elif label_at + (last - first) * _label_share(event[TITLE]) > last:
+                position = "middle left"
         figure.add_trace(
             _scatter(
                 x=points,
@@ -675,8 +859,8 @@ def _add_events(figure: _Spec, events: pd.DataFrame, lanes: dict[str, int]) -> N
                     "size": [12] + [0] * (len(points) - 1),
                     "color": "#7a6a40",
                 },
-                text=[escape(event[TITLE])] + [""] * (len(points) - 1),
-                textposition="middle right",
+                text=[title if p == label_at else "" for p in points],
+                textposition=position,
                 textfont={"size": 12, "color": "#4a4030"},
                 customdata=[["event", event[EVENT_ID]]] * len(points),
                 hovertext=[_event_hover(event)] * len(points),
@@ -685,6 +869,12 @@ def _add_events(figure: _Spec, events: pd.DataFrame, lanes: dict[str, int]) -> N
                 name=escape(event[TITLE]),
             )
         )
+
+
+def _label_share(title: str) -> float:
+    """The share of the axis an event's label may take: at most a 1280 px chart's in the
+    presentation look's 22 px type (labels of a narrower chart are dropped by narrow_look)."""
+    return (len(title) * 22 * CHAR_EM + 16) / 1100
 
 
 def _event_hover(event: Mapping) -> str:
@@ -719,6 +909,7 @@ def flow_spec(
     codenames: bool = False,
     lit: frozenset[str] | None = None,
     short: bool = False,
+    chosen: tuple[str, ...] = (),
 ) -> dict:
     """Sankey: sender -> message -> member; link width is the number of distribution copies.
 
@@ -738,8 +929,8 @@ def flow_spec(
     members = sorted(set(table[MEMBER]), key=lambda m: (-totals[m], m))
 
     def member_label(member: str, short: bool = False) -> str:
-        # The copy lists name the members, never by codename: the toggle leaves them alone.
-        label = whole.label(member, short=short)
+        # By the names the toggle asks for, like the senders and the caption under the chart.
+        label = whole.label(member, codenames, short)
         return label if people[member][POLITBURO] else f"{label} (not in Politburo)"
 
     def message_label(message: str, short: bool = False) -> str:
@@ -802,7 +993,9 @@ def flow_spec(
                 "label": link_text,
                 "hovertemplate": "%{label}<extra></extra>",
                 "color": [
-                    "rgba(138, 59, 18, 0.75)"
+                    "rgba(26, 26, 26, 0.8)"
+                    if m in chosen
+                    else "rgba(138, 59, 18, 0.75)"
                     if lit and m in lit
                     else "rgba(120, 120, 120, 0.2)"
                     if lit is not None
@@ -850,6 +1043,89 @@ def presentation_look(spec: dict) -> dict:
                 trace["textfont"] = {**trace["textfont"], "size": 22}
         data.append(trace)
     return {"data": data, "layout": layout}
+
+
+# Average advance of a character of the chart's type, as a share of its size, generous for
+# the wide fallback fonts a machine without Inter draws with.
+CHAR_EM = 0.62
+
+
+def described_look(
+    spec: dict, title: str, subtitle: str, citation: str, width_px: int, static: bool = True
+) -> dict:
+    """A chart that says what it is, for a file that leaves the page: the chart's title and
+    the dates and filters shown above it, with the legend just over the plot, and the
+    citation under it; wrapped to `width_px`, with the margins grown to hold them. A `static`
+    image has no range slider to drag. Returns a new figure spec."""
+    layout = dict(spec["layout"])
+    size = layout.get("font", {}).get("size", 14)
+    small = max(round(size * 0.8), 10)
+    margin = {"l": 10, "r": 10, "t": 10, "b": 10, **layout.get("margin", {})}
+    # Row names widen the left margin (automargin); the texts start where the plot does.
+    names = layout.get("yaxis", {}).get("ticktext") or [""]
+    names_px = max(len(str(name)) for name in names) * size * CHAR_EM
+    usable = max(width_px - margin["l"] - margin["r"] - names_px, 120)
+    per_line = max(int(usable / (small * CHAR_EM)), 20)
+    sub_lines = _wrap(escape(subtitle), per_line)
+    cite_lines = _wrap(escape(citation), per_line)
+    line_px = small * 1.3
+    heading_px = round(size * 1.7 + line_px * (sub_lines.count("<br>") + 1)) + 16
+    legend_px = 0
+    if layout.get("showlegend", True) and "legend" in layout:
+        keyed = [t.get("name", "") for t in spec["data"] if t.get("showlegend")]
+        legend_size = layout["legend"].get("font", {}).get("size", size)
+        wanted = sum(len(name) * legend_size * CHAR_EM + 44 for name in keyed)
+        legend_px = math.ceil(wanted / usable) * round(legend_size * 1.5 + 4) + 4
+        layout["legend"] = {
+            "orientation": "h",
+            "font": {"size": legend_size},
+            "itemclick": False,
+            "itemdoubleclick": False,
+            "entrywidthmode": "pixels",
+            "entrywidth": 0,
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "bottom",
+        }
+    # A date axis draws its tick labels under the plot, in the bottom margin.
+    ticks_px = round(size * 1.8) if layout.get("xaxis", {}).get("type") == "date" else 0
+    cite_px = round(line_px * (cite_lines.count("<br>") + 1)) + 10
+    layout["title"] = {
+        "text": f"<b>{escape(title)}</b><br><span style='font-size:{small}px'>{sub_lines}</span>",
+        "font": {"size": size + 3},
+        "x": 0,
+        "xref": "paper",
+        "xanchor": "left",
+        "y": 1,
+        "yref": "container",
+        "yanchor": "top",
+        # Plotly sets a many-line title's first baseline at the pad: room for its capitals.
+        "pad": {"t": size + 8},
+    }
+    top = 10 + heading_px + legend_px
+    bottom = 10 + (0 if legend_px else margin["b"] - 10) + ticks_px
+    layout["margin"] = {**margin, "t": top, "b": bottom + cite_px}
+    layout["annotations"] = [
+        *layout.get("annotations", []),
+        {
+            "text": cite_lines,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": 0,
+            "xanchor": "left",
+            "yanchor": "top",
+            "align": "left",
+            # Under whatever stands below the plot (an axis's ticks).
+            "yshift": -bottom,
+            "showarrow": False,
+            "font": {"size": small, "color": "#333333"},
+        },
+    ]
+    if static and "rangeslider" in layout.get("xaxis", {}):
+        layout["xaxis"] = {**layout["xaxis"], "rangeslider": {"visible": False}}
+    return {"data": spec["data"], "layout": layout}
 
 
 def is_event_trace(trace: dict) -> bool:
@@ -900,6 +1176,10 @@ def narrow_look(spec: dict, view: str) -> dict:
         elif is_event_trace(trace):
             # Event titles would pile up on a narrow axis; the lanes stay, titles show on tap.
             trace = without_title(trace)
+        elif trace.get("legendgroup") == SIDE_KEY_GROUP:
+            # As in the narrow network, colour and shape tell the side without a key: the
+            # legend keeps to the dates, in rows the narrow frame has room for.
+            trace = {**trace, "showlegend": False}
         else:
             if trace.get("textfont", {}).get("size"):
                 trace["textfont"] = {**trace["textfont"], "size": NARROW_FONT_PX}

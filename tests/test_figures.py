@@ -23,6 +23,7 @@ from dashboard.figures import (
     node_size,
     presentation_look,
     timeline_figure,
+    timeline_spec,
 )
 from dashboard.model import load_corpus
 from dashboard.state import ViewState
@@ -36,6 +37,15 @@ def context(tmp_path):
 
 
 def edge_traces(figure):
+    """The lines drawn for edges (their clicks go to the hit areas beside them)."""
+    return [
+        t
+        for t in figure.data
+        if t.mode == "lines" and t.name and t.name.count("→") == 1 and not t.name.endswith("(lit)")
+    ]
+
+
+def hit_areas(figure):
     return [t for t in figure.data if t.customdata is not None and t.customdata[0][0] == "edge"]
 
 
@@ -54,7 +64,9 @@ def test_network_edges_and_widths(context):
     traces = {t.name: t for t in edge_traces(figure)}
     assert set(traces) == {"stalin→mao", "mao→stalin", "stalin→terebin", "terebin→mao"}
     assert traces["mao→stalin"].line.width > traces["stalin→mao"].line.width
-    assert traces["mao→stalin"].customdata[0][1] == "b,d"
+    hits = {t.name: t for t in hit_areas(figure)}
+    assert hits["mao→stalin (hit area)"].customdata[0][1] == "b,d"
+    assert all(t.hoverinfo == "skip" for t in traces.values())  # a line takes no click itself
     assert traces["stalin→terebin"].line.dash == "dash"  # a relayed hop
     assert len(figure.layout.annotations) == 4  # one arrowhead per edge
 
@@ -99,7 +111,7 @@ def test_timeline_day_axis_and_marks(context):
         "1949-01-31 12:00"
     )
     assert axis.rangeslider.range[1].startswith("1949-03-31 12:00")  # the whole period
-    marks = {t.name: t for t in figure.data if t.name in ("exact date", "approximate date")}
+    marks = {t.name: t for t in figure.data if t.customdata and t.customdata[0][0] == "message"}
     assert len(marks["exact date"].x) == 3 and len(marks["approximate date"].x) == 1
     assert marks["approximate date"].marker.symbol == "circle-open"
     assert marks["exact date"].marker.symbol == "circle"
@@ -154,9 +166,23 @@ def test_presentation_look_is_bigger_and_leaves_input_alone(context):
     big = presentation_look(spec)
     assert json.dumps(spec, default=str) == before
     assert big["layout"]["font"]["size"] == 22
-    edge = next(t for t in big["data"] if t.get("customdata", [[None]])[0][0] == "edge")
-    original = next(t for t in spec["data"] if t.get("customdata", [[None]])[0][0] == "edge")
+    edge = next(t for t in big["data"] if t["name"] == "stalin→mao")
+    original = next(t for t in spec["data"] if t["name"] == "stalin→mao")
     assert edge["line"]["width"] == pytest.approx(original["line"]["width"] * 1.8)
+
+
+def test_edge_hit_areas_stay_off_every_node(context):
+    """Plotly gives a click to the nearest point: no point of a line may lie on a node."""
+    corpus = context.corpus
+    positions = context.positions["default"]
+    figure = network_figure(corpus, corpus, positions)
+    hits = hit_areas(figure)
+    assert len(hits) == 4 and all(len(t.x) >= 10 for t in hits)
+    for trace in hits:
+        for x, y in zip(trace.x, trace.y, strict=True):
+            for px, py in positions.values():
+                # At the smallest plot drawn (about 290 px), more than a node's radius + 7 px.
+                assert ((x - px) ** 2 + (y - py) ** 2) ** 0.5 * 290 > 10
 
 
 @pytest.mark.parametrize("view", ["network", "timeline", "flow"])
@@ -204,19 +230,46 @@ def test_empty_texts_name_the_dates():
     assert network["layout"]["annotations"][-1]["text"] == "No messages between 1 and 31 Mar 1949"
 
 
-def test_short_ranges_tick_once_a_day(context):
+def test_ticks_name_the_year_once_and_every_day_of_a_short_span(context):
     spec = context.spec(
         "timeline", ViewState.from_query("?start=1949-01-10&end=1949-01-15", context.corpus)
     )
-    assert spec["layout"]["xaxis"]["dtick"] == 86_400_000
+    assert spec["layout"]["xaxis"]["ticktext"] == [
+        "10 Jan 1949",
+        "11 Jan",
+        "12 Jan",
+        "13 Jan",
+        "14 Jan",
+        "15 Jan",
+    ]
     whole = context.spec("timeline", ViewState.default(context.corpus))
-    assert "dtick" not in whole["layout"]["xaxis"]
+    assert whole["layout"]["xaxis"]["ticktext"][:3] == ["1 Jan 1949", "15 Jan", "1 Feb"]
 
 
-def test_copy_lists_keep_real_names_when_codenames_are_shown(context):
+def test_timeline_legend_keys_sides_and_dates_not_marks(context):
+    corpus = context.corpus
+    spec = timeline_spec(corpus, corpus, *JAN)
+    keyed = [t["name"] for t in spec["data"] if t.get("showlegend")]
+    assert keyed[:2] == ["CPC", "Soviet"] and "hollow: approx. date" in keyed
+    marks = [t for t in spec["data"] if t.get("customdata") and t["customdata"][0][0] == "message"]
+    assert marks and not any(t["showlegend"] for t in marks)
+    assert spec["layout"]["legend"]["itemclick"] is False
+
+
+def test_a_span_that_began_earlier_is_labelled_on_the_first_day_shown(context):
+    corpus = context.corpus
+    spec = timeline_spec(corpus, corpus, date(1949, 2, 3), date(1949, 2, 28))
+    span = next(
+        t for t in spec["data"] if t.get("customdata", [[0]])[0][0] == "event" and len(t["x"]) == 3
+    )
+    assert [bool(text) for text in span["text"]] == [False, True, False]
+    assert span["x"][1] == pd.Timestamp("1949-02-03")
+
+
+def test_copy_lists_follow_the_codename_toggle(context):
     corpus = context.corpus
     labels = list(flow_figure(corpus, corpus, *JAN, codenames=True).data[0].node.label)
-    assert "Iosif Stalin" in labels and "Filippov" not in labels
+    assert "Filippov" in labels and "Iosif Stalin" not in labels
 
 
 # --- the narrow look -----------------------------------------------------------------------

@@ -85,7 +85,7 @@ def test_typed_dates_update_all_three_views(page):
         ids.NETWORK,
         "gd.data.filter(t => t.customdata && t.customdata[0][0] === 'edge').length",
     )
-    assert edges == 6  # of 14 in the whole corpus
+    assert edges == 6  # hit areas of lines, of 14 in the whole corpus
     axis = figure_value(page, ids.TIMELINE, "gd.layout.xaxis.range")
     assert axis[0].startswith("1949-01-09 12:00") and axis[1].startswith("1949-01-15 12:00")
     copies = figure_value(page, ids.FLOW, "gd.data[0].link.value.reduce((a, b) => a + b, 0)")
