@@ -176,3 +176,23 @@ def test_the_source_file_is_never_written(tmp_path):
     open_corpus(copy)
     assert main(["validate", str(copy)]) == ALL_IMPORTED
     assert (copy.stat().st_mtime_ns, copy.read_bytes()) == before
+
+
+@pytest.mark.parametrize("path", [*CMIF_FILES, *CSV2CMI_FILES], ids=lambda p: p.name)
+def test_every_edition_is_served(path):
+    corpus, report = open_corpus(path)
+    app = create_app(corpus, report=report)
+    client = app.server.test_client()
+    assert client.get("/").status_code == 200
+    outputs = render_page(Context.build(corpus), "", "/")
+    network, timeline = outputs[0], outputs[1]
+    assert network["data"] and timeline["layout"]["xaxis"]["type"] == "date"
+    # Every dated letter is on the timeline once, and every undated one is left to the records.
+    drawn = {
+        point[1]
+        for trace in timeline["data"]
+        for point in trace.get("customdata") or []
+        if point and point[0] == "message"
+    }
+    dated = set(corpus.messages.dropna(subset=["date"])["message_id"])
+    assert drawn == dated
