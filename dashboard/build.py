@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 
@@ -97,6 +98,7 @@ ANONYMOUS = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def is_anonymous(name: str) -> bool:
     """Whether a name stands for nobody in particular ("N.N.", "[Unbekannt]", "", "?")."""
     return not name.strip() or bool(ANONYMOUS.match(fold(name)))
@@ -137,7 +139,7 @@ class _Register:
     def add(self, name: str, ref: str, kind: str, anonymous_key: str = "") -> tuple[str, bool]:
         """The id of the person or place named; whether its ref was recognised (or absent)."""
         name = " ".join(name.split())
-        canonical = authority.normalise(ref) if ref.strip() else None
+        canonical = _normalised(ref) if ref.strip() else None
         recognised = canonical is not None or not ref.strip()
         if canonical:
             key, ident = canonical, authority.short_id(canonical)
@@ -158,6 +160,11 @@ class _Register:
         if name:
             self.entities[known].names[name] += 1
         return known, recognised
+
+
+# An edition names the same few thousand people and places in every letter: each spelling
+# of an id is read once.
+_normalised = lru_cache(maxsize=65536)(authority.normalise)
 
 
 def _day(value: date | None) -> pd.Timestamp | None:
