@@ -8,7 +8,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from dashboard.model import BUNDLED_DATA, MESSAGES_FILE, Corpus
+from dashboard.model import BUNDLED_DATA, MESSAGES_FILE, METADATA_FILE, Corpus, read_metadata
 from dashboard.state import ViewState, describe_span
 
 DATASET_NAME = "Dispatches: the coded telegrams between Stalin and Mao, January–May 1949"
@@ -43,6 +43,19 @@ def dataset_version() -> str:
         return "unknown"
 
 
+@cache
+def _bundled_title() -> str:
+    return read_metadata(BUNDLED_DATA / METADATA_FILE).title
+
+
+def dataset_name(corpus: Corpus) -> str:
+    """What the data is called: the bundled data set's name, or an edition's own title."""
+    title = corpus.meta.title
+    if not title or title == _bundled_title():
+        return DATASET_NAME
+    return title
+
+
 def describe_filters(corpus: Corpus, state: ViewState) -> list[str]:
     """The active filter as phrases: the dates, the people, the kinds, then display choices."""
     first, last = (day.date() for day in corpus.period)
@@ -70,11 +83,16 @@ def citation(
 ) -> str:
     """One line to paste into a bibliography: what, which version, which view, where, when."""
     accessed = accessed or date.today()
-    source = f"{DATASET_NAME}, data set version {dataset_version()}"
+    name = dataset_name(corpus)
+    if name == DATASET_NAME:
+        source = f"{DATASET_NAME}, data set version {dataset_version()}"
+    else:
+        # An edition the user brought is cited by its own title; Dispatches only shows it.
+        source = f"{name}, shown with Dispatches {dataset_version()}"
     if Path(corpus.origin) != BUNDLED_DATA / MESSAGES_FILE and corpus.origin != "bundled corpus":
         source += f", corpus file {Path(corpus.origin).name}"
-    name = VIEW_NAMES.get(view, view).capitalize() if view else "View"
-    what = f"{name}: {'; '.join(describe_filters(corpus, state))}"
+    chart = VIEW_NAMES.get(view, view).capitalize() if view else "View"
+    what = f"{chart}: {'; '.join(describe_filters(corpus, state))}"
     when = f"{accessed.day} {accessed:%B %Y}"
     # The link ends the line with no full stop of its own, so copying it takes nothing extra.
     where = f"{link} (accessed {when})" if link else f"Accessed {when}."

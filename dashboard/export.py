@@ -21,9 +21,9 @@ from defusedxml import ElementTree as SafeElementTree
 from dashboard import images
 from dashboard.citation import (
     CHART_TITLES,
-    DATASET_NAME,
     VIEW_NAMES,
     citation,
+    dataset_name,
     dataset_version,
     describe_filters,
 )
@@ -306,7 +306,7 @@ def messages_json(whole: Corpus, shown: Corpus, state: ViewState, link: str = ""
                 record[f"{column}_{NAME}"] = whole.label(record[column])
         record[COPIES] = copies_of.get(record[MESSAGE_ID], [])
     document = {
-        "dataset": {"name": DATASET_NAME, "version": dataset_version()},
+        "dataset": {"name": dataset_name(whole), "version": dataset_version()},
         "filter": filter_record(whole, state),
         "citation": citation(whole, state, link, view=MESSAGES),
         "count": len(records),
@@ -358,7 +358,7 @@ def network(whole: Corpus, shown: Corpus, codenames: bool = False) -> nx.MultiDi
         data[TITLE] = message[TITLE]
         data[KIND] = message[KIND]
         data[ARCHIVE_REF] = message[ARCHIVE_REF]
-    graph.graph["name"] = DATASET_NAME
+    graph.graph["name"] = dataset_name(whole)
     return graph
 
 

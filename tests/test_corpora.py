@@ -196,3 +196,12 @@ def test_every_edition_is_served(path):
     }
     dated = set(corpus.messages.dropna(subset=["date"])["message_id"])
     assert drawn == dated
+
+
+def test_an_edition_is_cited_by_its_own_title(brahm):
+    from dashboard.citation import citation
+
+    corpus, _ = brahm
+    line = citation(corpus, ViewState.default(corpus), view="network")
+    assert line.startswith("Der Briefwechsel Arthur Schnitzler – Otto Brahm, shown with Dispatches")
+    assert "Stalin" not in line and "brahm-schnitzler.xml" in line
