@@ -39,18 +39,26 @@ from dashboard.model import (
     DATE_FROM,
     DATE_PRECISION,
     DATE_TO,
+    EXTRA,
     KIND,
     MEMBER,
     MESSAGE_ID,
     MESSAGES_FILE,
     NAME,
     PERSON_ID,
+    PLACE_NAMES,
+    RECEIVED_DATE,
     RECIPIENT,
+    RECIPIENT_NAMES,
+    RECIPIENTS,
     SCHEMAS,
     SENDER,
+    SENDER_NAMES,
+    SENDERS,
     TITLE,
     VIA,
     Corpus,
+    split_list,
 )
 from dashboard.state import ViewState
 
@@ -279,6 +287,7 @@ def render_image(figure: go.Figure, fmt: str, size: ImageSize, browser: str | No
 # --- data ---------------------------------------------------------------------------------
 
 MESSAGE_COLUMNS = [column.name for column in SCHEMAS[MESSAGES_FILE]]
+JSON_CELLS = (SENDER_NAMES, RECIPIENT_NAMES, PLACE_NAMES, RECEIVED_DATE, EXTRA)
 
 
 def messages_table(shown: Corpus) -> pd.DataFrame:
@@ -304,6 +313,11 @@ def messages_json(whole: Corpus, shown: Corpus, state: ViewState, link: str = ""
         for column in (SENDER, RECIPIENT, VIA):
             if record[column]:
                 record[f"{column}_{NAME}"] = whole.label(record[column])
+        # Cells that hold JSON in the CSV are data here, not strings of JSON.
+        for column in JSON_CELLS:
+            record[column] = json.loads(record[column]) if record[column] else None
+        for column in (SENDERS, RECIPIENTS):
+            record[column] = split_list(record[column])
         record[COPIES] = copies_of.get(record[MESSAGE_ID], [])
     document = {
         "dataset": {"name": dataset_name(whole), "version": dataset_version()},

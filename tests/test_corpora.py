@@ -205,3 +205,14 @@ def test_an_edition_is_cited_by_its_own_title(brahm):
     line = citation(corpus, ViewState.default(corpus), view="network")
     assert line.startswith("Der Briefwechsel Arthur Schnitzler – Otto Brahm, shown with Dispatches")
     assert "Stalin" not in line and "brahm-schnitzler.xml" in line
+
+
+def test_json_export_carries_every_party_and_the_date_as_written(brahm):
+    corpus, _ = brahm
+    state = ViewState.from_query("?message=B310", corpus)
+    made = export(Context(corpus, {}, {}), "messages", "json", state)
+    records = {r["message_id"]: r for r in json.loads(made.content)["messages"]}
+    b310 = records["B310"]
+    assert len(b310["senders"]) == 3 and b310["sender_names"][2] == "Elly Hirschfeld"
+    assert b310["date"] == "" and b310["date_precision"] == "none"
+    assert b310["date_certainty"] == "uncertain"
