@@ -10,9 +10,11 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.context import Context
-from dashboard.figures import without_title
+from dashboard.figures import MUTED, faded_flow_spec, without_title
 from dashboard.model import (
     ARCHIVE_REFS,
+    COPIES,
+    MESSAGE_ID,
     SOURCE,
     TEXT,
     TITLE,
@@ -173,12 +175,28 @@ def kiosk_spec(
         spec["layout"] = {**spec["layout"], "xaxis": xaxis}
         # The strip is too low for the context lanes' labels: the events keep their marks.
         spec["data"] = [without_title(trace) for trace in spec["data"]]
+    elif view == "flow" and not spec["data"]:
+        # A story step with no copies: the copies of the whole collection, faded, and why.
+        spec = faded_flow_spec(
+            context.corpus, _no_copies_sentence(context.corpus, state), state.codenames, True
+        )
+        spec["data"] = [{**spec["data"][0], "textfont": {"size": 15, "color": MUTED}}]
     elif view == "flow" and spec["data"]:
         # The kiosk shows no chart toolbar: the flow needs no room kept for one.
         layout = spec["layout"]
         spec["layout"] = {**layout, "margin": {**layout["margin"], "t": 10}}
         spec["data"] = [{**spec["data"][0], "textfont": {"size": 15}}]
     return spec
+
+
+def _no_copies_sentence(corpus: Corpus, state: ViewState) -> str:
+    """Why the flow is faded: no copies for this view, and what the faded copies are."""
+    total = int(corpus.copies[COPIES].sum())
+    telegrams = corpus.copies[MESSAGE_ID].nunique()
+    return (
+        f"No distribution copies are recorded for {describe_span(state.start, state.end)}. "
+        f"Faded: all {total} copies of the {telegrams} telegrams whose lists survive."
+    )
 
 
 def slider_marks(start: date, end: date, corpus: Corpus) -> dict[int, str]:

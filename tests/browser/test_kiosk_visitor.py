@@ -1,0 +1,65 @@
+"""What a visitor at the kiosk meets: a copy flow with something to say in every story step,
+and legends that a tap cannot turn into switches."""
+
+from __future__ import annotations
+
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
+from selenium.webdriver.support.ui import WebDriverWait
+
+from dashboard import ids
+from dashboard.app import create_app
+from dashboard.model import load_corpus
+
+# The flow's drawing: its kind of trace, the copies its links carry, and the words over it.
+FLOW = f"""
+const gd = document.querySelector('#{ids.FLOW} .js-plotly-plot');
+const url = new URLSearchParams(location.search);
+if (!gd || !gd._fullData) return null;
+const trace = gd._fullData[0];
+const said = [...gd.querySelectorAll('.annotation-text')].map(t => t.textContent).join(' ');
+return [url.get('step'), trace ? trace.type : null, said];
+"""
+
+
+def test_the_copy_flow_has_something_to_show_in_every_story_step(dash_duo):
+    dash_duo.start_server(create_app(load_corpus(), idle_seconds=600))
+    driver = dash_duo.driver
+    driver.set_window_size(1920, 1080)
+    driver.get(dash_duo.server_url + "/kiosk")
+    dash_duo.wait_for_contains_text(f"#{ids.SUMMARY}", "message", timeout=20)
+    for step in range(1, 9):
+        dash_duo.find_element(f"#{ids.STORY_NEXT}").click()
+        WebDriverWait(driver, 15).until(
+            lambda d, step=step: (d.execute_script(FLOW) or [None])[0] == str(step)
+        )
+        WebDriverWait(driver, 10).until(
+            lambda d: (d.execute_script(FLOW) or [0, None])[1] == "sankey",
+            message=f"step {step}: the flow draws no copies at all",
+        )
+        _, _, said = driver.execute_script(FLOW)
+        copies = dash_duo.find_element(f"#{ids.SUMMARY}").text
+        if " 0 copies" in copies:
+            assert "No distribution copies" in said, f"step {step}: a faded flow says why"
+
+
+def test_a_tap_on_a_legend_hides_nothing_in_the_kiosk(dash_duo):
+    dash_duo.start_server(create_app(load_corpus(), idle_seconds=600))
+    driver = dash_duo.driver
+    driver.set_window_size(1920, 1080)
+    driver.get(dash_duo.server_url + "/kiosk")
+    dash_duo.wait_for_contains_text(f"#{ids.SUMMARY}", "message", timeout=20)
+    for graph in (ids.NETWORK, ids.TIMELINE):
+        dash_duo.wait_for_element(f"#{graph} .legend .traces", timeout=15)
+        for entry in dash_duo.find_elements(f"#{graph} .legend .traces"):
+            # A finger on the entry's words, where plotly listens for legend clicks.
+            box = entry.rect
+            actions = ActionBuilder(driver)
+            actions.pointer_action.move_to_location(
+                round(box["x"] + min(box["width"] / 2, 40)), round(box["y"] + box["height"] / 2)
+            ).click()
+            actions.perform()
+        hidden = driver.execute_script(
+            f"return document.querySelector('#{graph} .js-plotly-plot')._fullData"
+            ".filter(t => t.visible !== true).map(t => t.name)"
+        )
+        assert hidden == [], f"a tap on the legend of {graph} hid {hidden}"
