@@ -63,3 +63,30 @@ def test_a_tap_on_a_legend_hides_nothing_in_the_kiosk(dash_duo):
             ".filter(t => t.visible !== true).map(t => t.name)"
         )
         assert hidden == [], f"a tap on the legend of {graph} hid {hidden}"
+
+
+def test_a_portrait_kiosk_shows_all_three_charts_without_scrolling(dash_duo):
+    dash_duo.start_server(create_app(load_corpus(), idle_seconds=600))
+    driver = dash_duo.driver
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1080, "height": 1920, "deviceScaleFactor": 1, "mobile": False},
+    )
+    driver.get(dash_duo.server_url + "/kiosk")
+    dash_duo.wait_for_contains_text(f"#{ids.SUMMARY}", "message", timeout=20)
+    for graph in (ids.NETWORK, ids.TIMELINE, ids.FLOW):
+        dash_duo.wait_for_element(f"#{graph} .main-svg", timeout=15)
+    boxes = driver.execute_script(
+        "return [scrollY, innerHeight, ...['NETWORK', 'TIMELINE', 'FLOW'].map(g => {"
+        " const r = document.getElementById(g).getBoundingClientRect();"
+        " return [r.top, r.bottom, r.height]; })]".replace("NETWORK", ids.NETWORK)
+        .replace("TIMELINE", ids.TIMELINE)
+        .replace("FLOW", ids.FLOW)
+    )
+    scrolled, height, *charts = boxes
+    assert scrolled == 0
+    for name, (top, bottom, tall) in zip(("network", "timeline", "flow"), charts, strict=True):
+        assert tall >= 200, f"the {name} is drawn at least 200 px tall"
+        assert top >= 0 and bottom <= height, (
+            f"the {name} is on screen ({top}-{bottom} of {height})"
+        )
