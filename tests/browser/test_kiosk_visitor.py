@@ -90,3 +90,30 @@ def test_a_portrait_kiosk_shows_all_three_charts_without_scrolling(dash_duo):
         assert top >= 0 and bottom <= height, (
             f"the {name} is on screen ({top}-{bottom} of {height})"
         )
+
+
+# The type size of every text drawn in the kiosk's charts (not the hover boxes).
+CHART_TYPE = """
+return [...document.querySelectorAll('#GRAPH .main-svg text')]
+  .filter(t => t.textContent.trim() && !t.closest('.hoverlayer')
+          && t.getBoundingClientRect().width > 0)
+  .map(t => [t.textContent, parseFloat(getComputedStyle(t).fontSize)]);
+"""
+
+
+def test_every_chart_text_in_the_kiosk_is_at_least_20_px(dash_duo):
+    dash_duo.start_server(create_app(load_corpus(), idle_seconds=600))
+    driver = dash_duo.driver
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False},
+    )
+    for query in ("", "?start=1949-03-01&end=1949-03-31"):
+        driver.get(dash_duo.server_url + "/kiosk" + query)
+        dash_duo.wait_for_contains_text(f"#{ids.SUMMARY}", "message", timeout=20)
+        for graph in (ids.NETWORK, ids.TIMELINE, ids.FLOW):
+            dash_duo.wait_for_element(f"#{graph} .main-svg text", timeout=15)
+            texts = driver.execute_script(CHART_TYPE.replace("GRAPH", graph))
+            assert texts, graph
+            small = [(words, size) for words, size in texts if size < 20]
+            assert small == [], f"{graph}{query}: text under 20 px"
