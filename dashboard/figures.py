@@ -552,6 +552,8 @@ def timeline_spec(
                 "xanchor": "left",
                 "entrywidthmode": "pixels",
                 "entrywidth": 0,
+                # In one row: the side keys' group would otherwise stand in a column.
+                "traceorder": "normal",
             },
             margin={"l": 10, "r": 20, "t": 36, "b": 10},
             dragmode="zoom",
@@ -1004,6 +1006,36 @@ def flow_spec(
                 ],
             },
         )
+    )
+    return figure.spec()
+
+
+def faded_flow_spec(
+    whole: Corpus, sentence: str, codenames: bool = False, short: bool = False
+) -> dict:
+    """Every copy of the corpus, faded and not clickable, under a sentence saying why: for a
+    screen that must not stand empty when the dates shown have no copies (the kiosk's story)."""
+    first, last = (day.date() for day in whole.period)
+    spec = flow_spec(whole, whole, first, last, codenames, short=short)
+    if not spec["data"]:
+        return spec
+    sankey = dict(spec["data"][0])
+    sankey["node"] = {**sankey["node"], "color": "#d6d6d6", "line": {"color": "#bbbbbb"}}
+    sankey["link"] = {**sankey["link"], "color": "rgba(160, 160, 160, 0.18)"}
+    sankey["textfont"] = {"color": MUTED}
+    sankey["hoverinfo"] = "skip"
+    sankey["node"]["hoverinfo"] = sankey["link"]["hoverinfo"] = "skip"
+    figure = _Spec(dict(spec["layout"]))
+    figure.add_trace(sankey)
+    figure.add_annotation(
+        text=_wrap(escape(sentence), 44),
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 18, "color": "#333"},
+        bgcolor="rgba(255,255,255,0.92)",
     )
     return figure.spec()
 

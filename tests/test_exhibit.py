@@ -245,10 +245,12 @@ def test_the_kiosk_draws_a_large_network_and_lets_the_slider_replace_the_strip(c
     assert labelled and all(t["cliponaxis"] is False for t in labelled)
     timeline = exhibit.kiosk_spec(context, "timeline", state)
     assert timeline["layout"]["xaxis"]["rangeslider"] == {"visible": False}
-    assert timeline["layout"]["font"]["size"] == 14
-    # The flow's strip names telegrams by day, in type as large as the page's.
+    # The strips' type is the kiosk's smallest, 20 px, with short names for the rows.
+    assert timeline["layout"]["font"]["size"] == 20
+    assert "Stalin" in timeline["layout"]["yaxis"]["ticktext"]
+    # The flow's strip names telegrams by day.
     flow = exhibit.kiosk_spec(context, "flow", state)["data"][0]
-    assert "12 Jan" in flow["node"]["label"] and flow["textfont"]["size"] >= 14
+    assert "12 Jan" in flow["node"]["label"] and flow["textfont"]["size"] >= 20
     assert any(label.startswith("12 Jan: ") for _, _, label in flow["node"]["customdata"])
 
 

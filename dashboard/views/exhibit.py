@@ -10,9 +10,11 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.context import Context
-from dashboard.figures import without_title
+from dashboard.figures import MUTED, faded_flow_spec, without_title
 from dashboard.model import (
     ARCHIVE_REFS,
+    COPIES,
+    MESSAGE_ID,
     SOURCE,
     TEXT,
     TITLE,
@@ -155,11 +157,13 @@ def kiosk_spec(
     timeline leaves its range strip to the day slider above it.
     """
     look = "presentation" if view == "network" else DEFAULT_LOOK
-    # The flow's strip has no room for telegram titles: it names them by day and people by
-    # short names (a tap shows the whole label).
+    # The strips under the network have no room for telegram titles or full names at the
+    # kiosk's type size: they name telegrams by day and people by short names (a tap shows
+    # the whole label).
     spec = context.spec(
-        view, replace(state, look=look), shown, short=view == "flow", playback=playback
+        view, replace(state, look=look), shown, short=view != "network", playback=playback
     )
+    spec = kiosk_type(spec)
     if view == "network":
         layout = spec["layout"]
         spec["layout"] = {**layout, "margin": {**layout.get("margin", {}), "t": 34}}
@@ -173,12 +177,50 @@ def kiosk_spec(
         spec["layout"] = {**spec["layout"], "xaxis": xaxis}
         # The strip is too low for the context lanes' labels: the events keep their marks.
         spec["data"] = [without_title(trace) for trace in spec["data"]]
+    elif view == "flow" and not spec["data"]:
+        # A story step with no copies: the copies of the whole collection, faded, and why.
+        spec = faded_flow_spec(
+            context.corpus, _no_copies_sentence(context.corpus, state), state.codenames, True
+        )
+        spec = kiosk_type(spec)
+        spec["data"] = [{**spec["data"][0], "textfont": {"size": KIOSK_TYPE_PX, "color": MUTED}}]
     elif view == "flow" and spec["data"]:
         # The kiosk shows no chart toolbar: the flow needs no room kept for one.
         layout = spec["layout"]
         spec["layout"] = {**layout, "margin": {**layout["margin"], "t": 10}}
-        spec["data"] = [{**spec["data"][0], "textfont": {"size": 15}}]
+        spec["data"] = [{**spec["data"][0], "textfont": {"size": KIOSK_TYPE_PX}}]
     return spec
+
+
+# The smallest type on the kiosk's screen, read from a step away (docs/kiosk.md).
+KIOSK_TYPE_PX = 20
+
+
+def kiosk_type(spec: dict) -> dict:
+    """A chart's every text at the kiosk's type size or larger: axes, legend, words over it."""
+
+    def at_least(font: dict | None) -> dict:
+        return {**(font or {}), "size": max((font or {}).get("size", 0), KIOSK_TYPE_PX)}
+
+    layout = dict(spec["layout"])
+    layout["font"] = at_least(layout.get("font"))
+    if "legend" in layout:
+        layout["legend"] = {**layout["legend"], "font": at_least(layout["legend"].get("font"))}
+    layout["annotations"] = [
+        {**a, "font": at_least(a.get("font"))} if a.get("text") else a
+        for a in layout.get("annotations", [])
+    ]
+    return {"data": spec["data"], "layout": layout}
+
+
+def _no_copies_sentence(corpus: Corpus, state: ViewState) -> str:
+    """Why the flow is faded: no copies for this view, and what the faded copies are."""
+    total = int(corpus.copies[COPIES].sum())
+    telegrams = corpus.copies[MESSAGE_ID].nunique()
+    return (
+        f"No distribution copies are recorded for {describe_span(state.start, state.end)}. "
+        f"Faded: all {total} copies of the {telegrams} telegrams whose lists survive."
+    )
 
 
 def slider_marks(start: date, end: date, corpus: Corpus) -> dict[int, str]:
