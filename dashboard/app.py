@@ -30,6 +30,10 @@ TITLE = "Dispatches"
 RENDERED = "rendered"
 # Figures the render callback keeps, as it sent them, to send the next one as a difference.
 FIGURES_KEPT = 12
+# The exhibit's outputs, in the order of exhibit.render: the positions of the day slider's
+# min, max and marks among them.
+EXHIBIT_OUTPUTS = 12
+SLIDER_RANGE = range(3, 6)
 # The width class of the frame the charts stand in, as the browser reports it.
 FRAME_NARROW = "narrow"
 FRAME_COMPACT = "compact"
@@ -445,6 +449,10 @@ def _described(state: ViewState) -> tuple:
     return (*_filtered(state), state.codenames, state.day)
 
 
+def _exhibited(state: ViewState) -> tuple:
+    return (*_filtered(state), state.day, state.playing, state.speed, state.step, state.attract)
+
+
 def _recorded(state: ViewState) -> tuple:
     return (*_filtered(state), state.codenames, state.message, state.event, state.page)
 
@@ -494,13 +502,16 @@ def render_update(
         if before is not None and _described(before)[:-1] == _described(state)[:-1]
         else filters.summary(shown, state, corpus.has_copies)
     )
-    exhibit_now = exhibit.render(corpus, shown, state)
-    if before is not None:
-        exhibit_before = exhibit.render(corpus, context.shown(before), before)
-        exhibit_now = tuple(
-            no_update if _json(now) == _json(then) else now
-            for now, then in zip(exhibit_now, exhibit_before, strict=True)
-        )
+    if before is not None and _exhibited(before) == _exhibited(state):
+        exhibit_now: tuple = (no_update,) * EXHIBIT_OUTPUTS
+    else:
+        exhibit_now = exhibit.render(corpus, shown, state)
+        if before is not None and (before.start, before.end) == (state.start, state.end):
+            # The slider's range and marks follow the dates shown alone: a tick keeps them.
+            exhibit_now = tuple(
+                no_update if position in SLIDER_RANGE else output
+                for position, output in enumerate(exhibit_now)
+            )
     return (
         *figures,
         summary,

@@ -380,6 +380,9 @@ def test_a_playback_tick_sends_the_charts_as_patches_that_draw_the_new_day(conte
     # The records did not change; the day's label did.
     assert tick[4] is no_update and tick[5] is no_update
     assert as_json(tick[8:11]) == as_json(whole[8:11])
+    # The day slider keeps its range and marks; the day's label is new.
+    assert tick[14:17] == (no_update,) * 3
+    assert as_json(tick[17]) == as_json(whole[17]) != as_json(first[17])
     assert tick[-1] == rendered("?day=1949-01-13&play=on")
 
 
@@ -399,6 +402,7 @@ def test_a_page_turn_or_an_opened_event_leaves_the_charts_alone(context):
     assert outputs[8:11] == (no_update,) * 3  # the text alternatives too
     assert "Context event" in json.dumps(outputs[4], cls=PlotlyJSONEncoder)
     assert outputs[3] is no_update  # the summary: same messages
+    assert outputs[11:23] == (no_update,) * 12  # the exhibit: same day, same story
 
 
 def test_a_new_filter_sends_everything_again(context):

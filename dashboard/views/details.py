@@ -46,6 +46,7 @@ from dashboard.model import (
     split_list,
 )
 from dashboard.state import ViewState, day_text
+from dashboard.views.describe import LISTED
 
 # Records a page of the list holds; a researcher pages through the rest (`page` in the URL).
 LIST_LIMIT = 40
@@ -109,7 +110,7 @@ def message_list(shown: Corpus, state: ViewState, path: str = "/") -> list:
                 ],
             )
         )
-        for _, row in messages.iloc[first : first + LIST_LIMIT].iterrows()
+        for row in messages.iloc[first : first + LIST_LIMIT][LISTED].to_dict("records")
     ]
     hint = html.P("Choose a message, a mark or a line to read its record.", className="muted")
     listed = html.Ul(items, className="record-list")

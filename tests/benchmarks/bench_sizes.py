@@ -134,7 +134,7 @@ create_app(corpus)
 started = time.perf_counter() - began
 result = {"load_s": loaded, "startup_s": started}
 if what == "callbacks":
-    runs, budget = int(sys.argv[5]), float(sys.argv[6])
+    runs, budget, limit = int(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7])
     context = Context.build(corpus)
     messages = corpus.messages
     dated = messages["date"].dropna()
@@ -150,15 +150,36 @@ if what == "callbacks":
         kept = [o for o in outputs if o is not no_update]
         return len(plotly.io.json.to_json_plotly(kept))
 
+    import signal
+
+    class TooLong(Exception):
+        pass
+
+    def stop(*_):
+        raise TooLong
+
+    signal.signal(signal.SIGALRM, stop)
+
+    def timed(call):
+        # One call over the limit stops its case: the others are still measured.
+        signal.alarm(limit)
+        try:
+            return call()
+        finally:
+            signal.alarm(0)
+
     def measure(call):
         times, size = [], 0
-        call()  # warm, as a running server is
-        spent = time.perf_counter()
-        while len(times) < runs and (time.perf_counter() - spent < budget or len(times) < 3):
-            t = time.perf_counter()
-            out = call()
-            size = sent_bytes(out) if out is not None else 0
-            times.append((time.perf_counter() - t) * 1000)
+        try:
+            timed(call)  # warm, as a running server is
+            spent = time.perf_counter()
+            while len(times) < runs and (time.perf_counter() - spent < budget or len(times) < 3):
+                t = time.perf_counter()
+                out = timed(call)
+                size = sent_bytes(out) if out is not None else 0
+                times.append((time.perf_counter() - t) * 1000)
+        except TooLong:
+            return {"error": f"a call took over {limit} s"}
         times.sort()
         return {"median_ms": statistics.median(times),
                 "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
@@ -198,8 +219,21 @@ print(json.dumps(result))
 """
 
 
-def child(path: str, what: str, layout: str, runs: int, seconds: float, timeout: float) -> dict:
-    command = [sys.executable, "-c", CHILD, path, what, layout, str(ROOT), str(runs), str(seconds)]
+def child(
+    path: str, what: str, layout: str, runs: int, seconds: float, limit: int, timeout: float
+) -> dict:
+    command = [
+        sys.executable,
+        "-c",
+        CHILD,
+        path,
+        what,
+        layout,
+        str(ROOT),
+        str(runs),
+        str(seconds),
+        str(limit),
+    ]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -238,6 +272,9 @@ def table(name: str, budgets: tuple, cold: dict, cached: dict) -> str:
         f"{verdict(cached['startup_s'], cached_budget)} |"
     )
     for case, numbers in cached["cases"].items():
+        if "error" in numbers:
+            lines.append(f"| {case} | {numbers['error']} | | | | **no** |")
+            continue
         p95_ok = verdict(numbers["p95_ms"], p95_budget)
         renders = case.startswith("render") or case.startswith("embed")
         bytes_ok = verdict(numbers["bytes"], bytes_budget) if renders else "-"
@@ -277,6 +314,7 @@ def main() -> None:
     parser.add_argument("--no-bundled", action="store_true", help="skip the bundled corpus")
     parser.add_argument("--runs", type=int, default=RUNS, help="most timings per callback")
     parser.add_argument("--seconds", type=float, default=SECONDS_PER_CASE)
+    parser.add_argument("--limit", type=int, default=120, help="most seconds for one call")
     parser.add_argument("--timeout", type=float, default=1800, help="per process, in seconds")
     parser.add_argument(
         "--real-layout",
@@ -292,7 +330,7 @@ def main() -> None:
             "layout (pass --real-layout for it).\n",
             flush=True,
         )
-    timing = (arguments.runs, arguments.seconds, arguments.timeout)
+    timing = (arguments.runs, arguments.seconds, arguments.limit, arguments.timeout)
     if not arguments.no_bundled:
         cold = child("bundled", "startup", "real", *timing)
         cached = child("bundled", "callbacks", "real", *timing)
