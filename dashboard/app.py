@@ -2,27 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import partial
 
-from dash import ALL, Dash, Input, Output, ctx, dcc, html, no_update
+import numpy as np
+import plotly.io
+from dash import ALL, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from dashboard import guard, ids, routes
 from dashboard.bundled import bundled_folder
 from dashboard.citation import CHART_TITLES
-from dashboard.context import COMPACT_BELOW_PX, NARROW_BELOW_PX, Context
+from dashboard.context import COMPACT_BELOW_PX, NARROW_BELOW_PX, VIEWS, Context
 from dashboard.figures import OFFLINE_CONFIG
 from dashboard.model import Corpus
 from dashboard.report import ImportReport
-from dashboard.state import ViewState
+from dashboard.state import DEFAULT_SPEED, ViewState
 from dashboard.views import describe, details, exhibit, filters, report_page, share
 from dashboard.views.filters import NAMES_CODENAME, NAMES_REAL
 from dashboard.views.interactions import AUTOMATIC_INPUTS, next_state
-from dashboard.views.pages import page_for
+from dashboard.views.pages import Page, page_for
 from dashboard.views.report_page import REPORT_PATH
 
 ASSETS = bundled_folder("assets")
 TITLE = "Dispatches"
+RENDERED = "rendered"
+# Figures the render callback keeps, as it sent them, to send the next one as a difference.
+FIGURES_KEPT = 12
+# The exhibit's outputs, in the order of exhibit.render: the positions of the day slider's
+# min, max and marks among them.
+EXHIBIT_OUTPUTS = 12
+SLIDER_RANGE = range(3, 6)
 # The width class of the frame the charts stand in, as the browser reports it.
 FRAME_NARROW = "narrow"
 FRAME_COMPACT = "compact"
@@ -94,6 +105,9 @@ def build_layout(
             dcc.Location(id=ids.URL, refresh=False),
             # Whether the charts stand in a narrow frame: set in the browser, read by render.
             dcc.Store(id=ids.NARROW, data=False),
+            # What the browser was last sent (query, path and frame): the render callback
+            # sends only what differs from it. A copy of what the page holds, never state.
+            dcc.Store(id=RENDERED, data=None),
             html.A("Skip to the charts", href="#charts", className="skip-link"),
             html.Header(
                 className="masthead",
@@ -223,6 +237,7 @@ def create_app(
 
 def register_callbacks(app: Dash, context: Context) -> None:
     corpus = context.corpus
+    sent = SentFigures()
 
     @app.callback(
         Output(ids.URL, "search"),
@@ -288,13 +303,17 @@ def register_callbacks(app: Dash, context: Context) -> None:
         Output(ids.STORY_BACK, "disabled"),
         Output(ids.STORY_EXIT, "hidden"),
         Output(ids.WAKE, "hidden"),
+        Output(RENDERED, "data"),
         Input(ids.URL, "search"),
         Input(ids.URL, "pathname"),
         Input(ids.NARROW, "data"),
+        State(RENDERED, "data"),
     )
-    def render(search, pathname, frame):
-        """Everything the user sees, from the URL (and the width of the frame it is seen in)."""
-        return render_page(context, search, pathname, frame in (True, FRAME_NARROW), frame)
+    def render(search, pathname, frame, rendered):
+        """What the user sees, from the URL (and the width of the frame it is seen in): only
+        what differs from what the page was last sent."""
+        narrow = frame in (True, FRAME_NARROW)
+        return render_update(context, search, pathname, narrow, frame, rendered, sent)
 
     # The frame's width is the browser's to know: measured at load and again after a resize
     # (a presenter's iframe, a phone turned sideways), told to the app only when it crosses.
@@ -357,6 +376,9 @@ def next_view(
     if trigger in (None, ids.URL):
         return current, no_update
     state = next_state(current, trigger, value, corpus)
+    if _filtered(state) != _filtered(current):
+        # Another filter lists other records: page 3 of the old list means nothing in it.
+        state = replace(state, page=1)
     # Controls echo the values the URL gave them; only a real change makes a new URL,
     # so a link with a bad value keeps it (and its warning) until the user acts.
     return state, (state.to_query(corpus) if state != current else no_update)
@@ -380,33 +402,236 @@ def render_page(
     narrow: bool = False,
     frame: object = None,
 ) -> tuple:
-    """Every output of the render callback for a URL, in its order: the figures, summary,
-    records, warnings and page class, then the charts' text alternatives, then the exhibit.
-    `narrow` when the charts stand in a frame narrower than NARROW_BELOW_PX (not the kiosk's);
-    a `frame` of FRAME_COMPACT, narrower than COMPACT_BELOW_PX, gives the presentation look's
-    large type short labels, so that they fit."""
-    state = ViewState.from_query(search, context.corpus)
+    """Every output of the render callback for a URL opened afresh, in its order: the figures,
+    summary, records, warnings and page class, then the charts' text alternatives, then the
+    exhibit. `narrow` when the charts stand in a frame narrower than NARROW_BELOW_PX (not the
+    kiosk's); a `frame` of FRAME_COMPACT, narrower than COMPACT_BELOW_PX, gives the
+    presentation look's large type short labels, so that they fit. An embed builds its own
+    chart only: the rest, hidden, is no_update."""
+    return render_update(context, search, pathname, narrow, frame)[:-1]
+
+
+class SentFigures:
+    """The figures last sent, by what they were drawn from: the next render sends a Patch of
+    what differs. Each worker keeps its own; a figure it does not hold goes out whole."""
+
+    def __init__(self, size: int = FIGURES_KEPT) -> None:
+        self.size = size
+        self.figures: OrderedDict[tuple, dict] = OrderedDict()
+
+    def get(self, key: tuple) -> dict | None:
+        figure = self.figures.get(key)
+        if figure is not None:
+            self.figures.move_to_end(key)
+        return figure
+
+    def keep(self, key: tuple, figure: dict) -> None:
+        self.figures[key] = figure
+        self.figures.move_to_end(key)
+        while len(self.figures) > self.size:
+            self.figures.popitem(last=False)
+
+
+def _filtered(state: ViewState) -> tuple:
+    """What chooses the letters in view."""
+    return state.start, state.end, state.people, state.kinds
+
+
+def _drawn(state: ViewState) -> ViewState:
+    """The state with what no chart draws set aside: the playback clock and speed, the page
+    of records, the open event, the story step and the attract loop."""
+    return replace(
+        state, playing=False, speed=DEFAULT_SPEED, page=1, event=None, step=None, attract=False
+    )
+
+
+def _described(state: ViewState) -> tuple:
+    return (*_filtered(state), state.codenames, state.day)
+
+
+def _exhibited(state: ViewState) -> tuple:
+    return (*_filtered(state), state.day, state.playing, state.speed, state.step, state.attract)
+
+
+def _recorded(state: ViewState) -> tuple:
+    return (*_filtered(state), state.codenames, state.message, state.event, state.page)
+
+
+def render_update(
+    context: Context,
+    search: str | None,
+    pathname: str | None,
+    narrow: bool = False,
+    frame: object = None,
+    rendered: object = None,
+    sent: SentFigures | None = None,
+) -> tuple:
+    """The render callback's outputs (render_page's, then what was rendered), sending only
+    what differs from `rendered`, the query, path and frame the page was last sent: no_update
+    for what is the same, a Patch for a figure `sent` holds as it was sent."""
+    corpus = context.corpus
+    # Only the width classes mean anything: a request may carry any JSON here.
+    frame = frame if frame in (True, FRAME_NARROW, FRAME_COMPACT) else ""
+    state = ViewState.from_query(search, corpus)
     page, page_warnings = page_for(pathname)
+    before = None
+    if (
+        isinstance(rendered, dict)
+        and rendered.get("path") == pathname
+        and rendered.get("frame") == frame
+    ):
+        before = ViewState.from_query(rendered.get("search"), corpus)
+    main = page.kind != "embed"
     shown = context.shown(state)
     # What playback has drawn by its day: two charts and their text alternatives share it.
     playback = shown.played(state.day)
+    figures = _figures(context, state, before, page, narrow, frame, shown, playback, sent)
+    if not main or (before is not None and _recorded(before) == _recorded(state)):
+        records = (no_update, no_update)
+    else:
+        records = (
+            details.render(corpus, shown, state, pathname or "/"),
+            not (state.message or state.event),
+        )
+    if not main or (before is not None and _described(before) == _described(state)):
+        texts = (no_update,) * len(VIEWS)
+    else:
+        texts = describe.render(corpus, shown, state, playback)
+    summary = (
+        no_update
+        if before is not None and _described(before)[:-1] == _described(state)[:-1]
+        else filters.summary(shown, state, corpus.has_copies)
+    )
+    if before is not None and _exhibited(before) == _exhibited(state):
+        exhibit_now: tuple = (no_update,) * EXHIBIT_OUTPUTS
+    else:
+        exhibit_now = exhibit.render(corpus, shown, state)
+        if before is not None and (before.start, before.end) == (state.start, state.end):
+            # The slider's range and marks follow the dates shown alone: a tick keeps them.
+            exhibit_now = tuple(
+                no_update if position in SLIDER_RANGE else output
+                for position, output in enumerate(exhibit_now)
+            )
+    return (
+        *figures,
+        summary,
+        *records,
+        [html.P(text) for text in (*page_warnings, *state.warnings)],
+        page.class_for(state.look),
+        *texts,
+        *exhibit_now,
+        {"search": search, "path": pathname, "frame": frame},
+    )
+
+
+def _figures(
+    context: Context,
+    state: ViewState,
+    before: ViewState | None,
+    page: Page,
+    narrow: bool,
+    frame: object,
+    shown: Corpus,
+    playback: tuple,
+    sent: SentFigures | None,
+) -> list:
+    """Each chart's figure: no_update when nothing it draws changed (or, in an embed, for the
+    charts it leaves out), a Patch of the difference from the figure sent before when this
+    worker holds it, else the whole figure."""
     if page.kind == "kiosk":
-        spec = partial(exhibit.kiosk_spec, context, shown=shown, playback=playback)
+        spec: Callable = partial(exhibit.kiosk_spec, context, shown=shown, playback=playback)
     else:
         short = narrow or (frame == FRAME_COMPACT and state.look == "presentation")
         spec = partial(context.spec, shown=shown, narrow=narrow, short=short, playback=playback)
+    out = []
+    for view in VIEWS:
+        if page.kind == "embed" and view != page.view:
+            out.append(no_update)
+            continue
+        if before is not None and _drawn(before) == _drawn(state):
+            out.append(no_update)
+            continue
+        figure = spec(view, state)
+        if sent is None:
+            out.append(figure)
+            continue
+        drawn = (page.kind, view, narrow, frame, _drawn(state))
+        old = sent.get((*drawn[:-1], _drawn(before))) if before is not None else None
+        sent.keep(drawn, figure)
+        out.append(figure if old is None else figure_patch(old, figure))
+    return out
+
+
+def figure_patch(old: dict, new: dict) -> Patch | dict:
+    """The changes that turn `old` into `new` as a Patch (or `new` whole, when that is no
+    bigger): what a browser holding `old` needs to draw `new`."""
+    patch = Patch()
+    _diff(old, new, patch)
+    operations = patch._operations
+    if not operations:
+        return no_update
+    if any(
+        op["operation"] == "Assign" and op["location"] in ([], ["data"], ["layout"])
+        for op in operations
+    ):
+        return new
+    return patch
+
+
+def _diff(old: object, new: object, patch: Patch) -> None:
+    """Record in `patch` (standing at `old`) the assignments and deletions that make it `new`."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key, value in new.items():
+            if key not in old:
+                patch[key] = value
+            elif not _same(old[key], value):
+                if _nested(old[key], value):
+                    _diff(old[key], value, patch[key])
+                else:
+                    patch[key] = value
+        for key in old.keys() - new.keys():
+            del patch[key]
+    elif isinstance(old, list) and isinstance(new, list):
+        for position, (was, now) in enumerate(zip(old, new, strict=False)):
+            if not _same(was, now):
+                if _nested(was, now):
+                    _diff(was, now, patch[position])
+                else:
+                    patch[position] = now
+        # Playback adds lines as the days go: new traces at the end, or old ones let go.
+        if len(new) > len(old):
+            patch.extend(new[len(old) :])
+        for position in reversed(range(len(new), len(old))):
+            del patch[position]
+
+
+def _nested(old: object, new: object) -> bool:
+    """Whether a changed value is worth a difference of its own: two dicts, or two lists of
+    dicts (traces, shapes); a list of numbers goes whole."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        return True
     return (
-        spec("network", state),
-        spec("timeline", state),
-        spec("flow", state),
-        filters.summary(shown, state, context.corpus.has_copies),
-        details.render(context.corpus, shown, state),
-        not (state.message or state.event),
-        [html.P(text) for text in (*page_warnings, *state.warnings)],
-        page.class_for(state.look),
-        *describe.render(context.corpus, shown, state, playback),
-        *exhibit.render(context.corpus, shown, state),
+        isinstance(old, list)
+        and isinstance(new, list)
+        and bool(old)
+        and bool(new)
+        and all(isinstance(item, dict) for item in (old[0], new[0]))
     )
+
+
+def _same(old: object, new: object) -> bool:
+    if type(old) is not type(new):
+        return False
+    if isinstance(old, np.ndarray):
+        return old.shape == new.shape and bool(np.array_equal(old, new))
+    try:
+        return bool(old == new)
+    except ValueError:  # containers of arrays
+        return _json(old) == _json(new)
+
+
+def _json(value: object) -> str:
+    return plotly.io.json.to_json_plotly(value)
 
 
 def _trigger() -> tuple[str | dict | None, object]:

@@ -33,6 +33,8 @@ class Context:
 
     @classmethod
     def build(cls, corpus: Corpus) -> Context:
+        # The filter's indexes: built with the rest of start-up, not in a visitor's request.
+        _ = corpus.index
         labels = {
             person: [corpus.label(person), corpus.label(person, codenames=True)]
             for person in corpus.people[PERSON_ID]

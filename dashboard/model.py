@@ -11,8 +11,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dashboard.bundled import bundled_folder
@@ -305,6 +307,157 @@ def split_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
 
 
+# Filters kept per corpus: a playback tick, a hover or a page turn repeats the last one.
+FILTERS_KEPT = 8
+# Letters dated within this span are found by a sorted search on their first day; the few
+# with longer spans (a "18th century" guess) are checked one by one.
+SHORT_SPAN = np.timedelta64(366, "D")
+
+
+def _instant(day: pd.Timestamp) -> np.datetime64:
+    return day.to_datetime64().astype(DATE_UNIT)
+
+
+def _ranges(offsets: np.ndarray, order: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The rows of `order` listed for each of `positions` (offsets[i]:offsets[i + 1]), sorted."""
+    starts, lengths = offsets[positions], offsets[positions + 1] - offsets[positions]
+    total = int(lengths.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    # Each row's place is its range's start plus its rank within the range.
+    shift = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    return np.sort(order[shift + np.arange(total)])
+
+
+def _grouped(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows grouped by their message position (0 <= key < n): (offsets, rows in that order)."""
+    order = np.argsort(keys, kind="stable")
+    counts = np.bincount(keys[keys >= 0], minlength=n)
+    offsets = np.concatenate(([0], np.cumsum(counts)))
+    # Rows whose message is not in the corpus sort first, as key -1: step over them.
+    return offsets + int((keys < 0).sum()), order
+
+
+@dataclass
+class CorpusIndex:
+    """What a filter needs that the filter does not change, as arrays by message position."""
+
+    date_from: np.ndarray
+    date_to: np.ndarray
+    short_order: np.ndarray  # letters with a short span, by their first day
+    short_from: np.ndarray
+    long_spans: np.ndarray  # the others with both bounds
+    day_order: np.ndarray  # dated letters by the day a chart plots
+    day_sorted: np.ndarray
+    kind: np.ndarray
+    kinds: tuple[str, ...]
+    person_letters: dict[str, np.ndarray]
+    party_offsets: np.ndarray
+    party_order: np.ndarray
+    copy_offsets: np.ndarray
+    copy_order: np.ndarray
+    filtered: OrderedDict = field(default_factory=OrderedDict)
+
+    @classmethod
+    def build(cls, corpus: Corpus) -> CorpusIndex:
+        messages = corpus.messages
+        n = len(messages)
+        day = messages[DATE].to_numpy(dtype=DATE_UNIT)
+        low = messages[DATE_FROM] if DATE_FROM in messages else messages[DATE]
+        high = messages[DATE_TO] if DATE_TO in messages else messages[DATE]
+        low, high = low.to_numpy(dtype=DATE_UNIT), high.to_numpy(dtype=DATE_UNIT)
+        bounded = ~np.isnat(low) & ~np.isnat(high)
+        short = bounded & (high - low <= SHORT_SPAN)
+        short_positions = np.flatnonzero(short)
+        short_order = short_positions[np.argsort(low[short_positions], kind="stable")]
+        dated = np.flatnonzero(~np.isnat(day))
+        day_order = dated[np.argsort(day[dated], kind="stable")]
+        ids = pd.Index(messages[MESSAGE_ID])
+        if not ids.is_unique:
+            ids = ids.drop_duplicates()
+        parties = corpus.parties
+        party_keys = ids.get_indexer(parties[MESSAGE_ID])
+        copy_keys = ids.get_indexer(corpus.copies[MESSAGE_ID])
+        party_offsets, party_order = _grouped(party_keys, n)
+        copy_offsets, copy_order = _grouped(copy_keys, n)
+        touched = pd.DataFrame({PERSON_ID: parties[PERSON_ID].to_numpy(), "at": party_keys})
+        touched = touched[touched["at"] >= 0].drop_duplicates().sort_values([PERSON_ID, "at"])
+        people, firsts = np.unique(touched[PERSON_ID].to_numpy(dtype=object), return_index=True)
+        letters = np.split(touched["at"].to_numpy(dtype=np.int64), firsts[1:])
+        kind = messages[KIND].to_numpy(dtype=object)
+        return cls(
+            date_from=low,
+            date_to=high,
+            short_order=short_order,
+            short_from=low[short_order],
+            long_spans=np.flatnonzero(bounded & ~short),
+            day_order=day_order,
+            day_sorted=day[day_order],
+            kind=kind,
+            kinds=tuple(sorted(k for k in pd.unique(kind) if k)),
+            person_letters=dict(zip(people, letters, strict=True)) if len(people) else {},
+            party_offsets=party_offsets,
+            party_order=party_order,
+            copy_offsets=copy_offsets,
+            copy_order=copy_order,
+        )
+
+    def select(
+        self,
+        start: pd.Timestamp | None,
+        end: pd.Timestamp | None,
+        people: tuple[str, ...],
+        kinds: tuple[str, ...],
+    ) -> np.ndarray | None:
+        """The positions of the letters a filter keeps, in corpus order; None for all."""
+        if start is None and end is None and not people and not kinds:
+            return None
+        low = None if start is None else _instant(start)
+        high = None if end is None else _instant(end)
+        if people:
+            # From the people's own letters: a person's filter costs what they wrote.
+            found = [self.person_letters[p] for p in people if p in self.person_letters]
+            positions = np.unique(np.concatenate(found)) if found else np.empty(0, np.int64)
+        elif low is not None and high is not None:
+            positions = self.between(low, high)
+        else:
+            positions = np.arange(len(self.kind))
+        # NaT compares false: an undated letter, or an open end, meets no date asked for.
+        if low is not None and (people or high is None):
+            positions = positions[self.date_to[positions] >= low]
+        if high is not None and (people or low is None):
+            positions = positions[self.date_from[positions] <= high]
+        if kinds:
+            positions = positions[np.isin(self.kind[positions], list(kinds))]
+        return positions
+
+    def between(self, low: np.datetime64, high: np.datetime64) -> np.ndarray:
+        """Letters whose span meets [low, high]: a sorted search, then the few long spans."""
+        first = np.searchsorted(self.short_from, low - SHORT_SPAN, side="left")
+        last = np.searchsorted(self.short_from, high, side="right")
+        near = self.short_order[first:last]
+        near = near[self.date_to[near] >= low]
+        longs = self.long_spans
+        longs = longs[(self.date_from[longs] <= high) & (self.date_to[longs] >= low)]
+        return np.sort(np.concatenate((near, longs)))
+
+    def dated_until(self, day: pd.Timestamp) -> np.ndarray:
+        last = np.searchsorted(self.day_sorted, _instant(day), side="right")
+        return np.sort(self.day_order[:last])
+
+    def dated_on(self, day: pd.Timestamp) -> np.ndarray:
+        instant = _instant(day)
+        first = np.searchsorted(self.day_sorted, instant, side="left")
+        last = np.searchsorted(self.day_sorted, instant, side="right")
+        return np.sort(self.day_order[first:last])
+
+    def parties_of(self, positions: np.ndarray) -> np.ndarray:
+        return _ranges(self.party_offsets, self.party_order, positions)
+
+    def copies_of(self, positions: np.ndarray) -> np.ndarray:
+        return _ranges(self.copy_offsets, self.copy_order, positions)
+
+
 @dataclass(frozen=True)
 class Corpus:
     """The messages, the people and bodies, the distribution copies and the context events.
@@ -341,6 +494,12 @@ class Corpus:
             object.__setattr__(self, "parties", party_table(self.messages))
 
     # --- filtering --------------------------------------------------------------------
+    @cached_property
+    def index(self) -> CorpusIndex:
+        """The letters' dates, people and parties as sorted arrays: built once per corpus
+        (the app builds the whole corpus's at start-up), so that filters search, not scan."""
+        return CorpusIndex.build(self)
+
     def filter(
         self,
         start: pd.Timestamp | str | None = None,
@@ -355,30 +514,49 @@ class Corpus:
         no dates are asked for. Copies follow their letters; events are kept when they
         overlap the date range.
         """
-        messages = self.messages
-        keep = pd.Series(True, index=messages.index)
-        if start is not None:
-            keep &= messages[DATE_TO] >= pd.Timestamp(start)
-        if end is not None:
-            keep &= messages[DATE_FROM] <= pd.Timestamp(end)
-        if people:
-            parties = self.parties
-            touched = parties[MESSAGE_ID][parties[PERSON_ID].isin(list(people))]
-            keep &= messages[MESSAGE_ID].isin(touched)
-        if kinds:
-            keep &= messages[KIND].isin(list(kinds))
-        if keep.all():
-            messages_kept, parties = messages, self.parties
+        start = None if start is None else pd.Timestamp(start)
+        end = None if end is None else pd.Timestamp(end)
+        people = tuple(people) if people else ()
+        kinds = tuple(kinds) if kinds else ()
+        key = (start, end, people, kinds)
+        # A playback tick, a hover and a page turn ask again for the filter just made.
+        cached = self.index.filtered.get(key)
+        if cached is not None:
+            self.index.filtered.move_to_end(key)
+            return cached
+        positions = self.index.select(start, end, people, kinds)
+        if positions is None:
+            copies = self._copies_of(None)
+            part = self if len(copies) == len(self.copies) else replace(self, copies=copies)
         else:
-            messages_kept = messages[keep]
-            parties = self.parties[self.parties[MESSAGE_ID].isin(messages_kept[MESSAGE_ID])]
-        copies = self.copies[self.copies[MESSAGE_ID].isin(messages_kept[MESSAGE_ID])]
-        events = self.events
-        if start is not None:
-            events = events[events[END].fillna(events[START]) >= pd.Timestamp(start)]
-        if end is not None:
-            events = events[events[START] <= pd.Timestamp(end)]
-        return replace(self, messages=messages_kept, copies=copies, events=events, parties=parties)
+            part = self._subset(positions)
+        if start is not None or end is not None:
+            events = self.events
+            if start is not None:
+                events = events[events[END].fillna(events[START]) >= start]
+            if end is not None:
+                events = events[events[START] <= end]
+            part = replace(part, events=events)
+        self.index.filtered[key] = part
+        while len(self.index.filtered) > FILTERS_KEPT:
+            self.index.filtered.popitem(last=False)
+        return part
+
+    def _subset(self, positions: np.ndarray) -> Corpus:
+        """The corpus cut to the letters at `positions` (sorted), with their parties and copies."""
+        index = self.index
+        return replace(
+            self,
+            messages=self.messages.iloc[positions],
+            parties=self.parties.iloc[index.parties_of(positions)],
+            copies=self._copies_of(positions),
+        )
+
+    def _copies_of(self, positions: np.ndarray | None) -> pd.DataFrame:
+        if self.copies.empty or positions is None:
+            # Copies of letters outside the corpus (an extract's) are never shown.
+            return self.copies[self.copies[MESSAGE_ID].isin(self.messages[MESSAGE_ID])]
+        return self.copies.iloc[self.index.copies_of(positions)]
 
     @property
     def undated(self) -> pd.DataFrame:
@@ -392,10 +570,7 @@ class Corpus:
 
     def until(self, day: pd.Timestamp | date) -> Corpus:
         """What playback shows on `day`: the messages sent by then (and their copies)."""
-        messages = self.messages[self.messages[DATE] <= pd.Timestamp(day)]
-        copies = self.copies[self.copies[MESSAGE_ID].isin(messages[MESSAGE_ID])]
-        parties = self.parties[self.parties[MESSAGE_ID].isin(messages[MESSAGE_ID])]
-        return replace(self, messages=messages, copies=copies, parties=parties)
+        return self._subset(self.index.dated_until(pd.Timestamp(day)))
 
     def played(self, day: date | None) -> tuple[Corpus, frozenset[str] | None]:
         """What playback draws on `day`: the messages sent by then, and the ids that light up.
@@ -409,7 +584,8 @@ class Corpus:
 
     def sent_on(self, day: pd.Timestamp | date) -> frozenset[str]:
         """The ids of the messages dated `day`: the ones playback lights up."""
-        return frozenset(self.messages[self.messages[DATE] == pd.Timestamp(day)][MESSAGE_ID])
+        positions = self.index.dated_on(pd.Timestamp(day))
+        return frozenset(self.messages[MESSAGE_ID].to_numpy()[positions])
 
     # --- lookups ----------------------------------------------------------------------
     def resolve(self, text: str) -> str | None:
@@ -449,7 +625,7 @@ class Corpus:
 
     @property
     def kinds(self) -> list[str]:
-        return sorted(k for k in self.messages[KIND].unique() if k)
+        return list(self.index.kinds)
 
     # --- aggregation ------------------------------------------------------------------
     def pair_counts(self) -> pd.DataFrame:

@@ -27,6 +27,7 @@ PARAMETERS: dict[str, str] = {
     "speed": "playback speed: `slow`, `normal` (the default) or `fast`",
     "step": "guided story step shown (1, 2...); its buttons also write the step's dates and people",
     "attract": "`on` while the kiosk's idle loop plays, until a visitor touches the screen",
+    "page": "the page of the list of records (1, 2...), 40 records a page",
 }
 DEFAULT_LOOK = "default"
 LOOKS = (DEFAULT_LOOK, "presentation")
@@ -41,6 +42,7 @@ MAX_WARNINGS = 12
 # Only ASCII digits: str.isdigit() and \d also accept '²' or '٣', which int() or a date refuse.
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _STEP = re.compile(r"[0-9]{1,4}")
+_PAGE = re.compile(r"[0-9]{1,7}")
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class ViewState:
     speed: str = DEFAULT_SPEED
     step: int | None = None
     attract: bool = False
+    # The page of the list of records; one past the last shows the last.
+    page: int = 1
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -96,6 +100,8 @@ class ViewState:
             pairs.append(("step", str(self.step)))
         if self.attract:
             pairs.append(("attract", ON))
+        if self.page != 1:
+            pairs.append(("page", str(self.page)))
         return "?" + urlencode(pairs, safe=LIST_SEPARATOR) if pairs else ""
 
     @classmethod
@@ -171,6 +177,13 @@ class ViewState:
             warnings.append(f"look={quoted(look)} is not understood; use look=presentation.")
             look = DEFAULT_LOOK
         day, playing, speed, step, attract = _exhibit_params(params, start, end, corpus, warnings)
+        page = 1
+        text = params.get("page", "").strip()
+        if text:
+            if _PAGE.fullmatch(text) and int(text) >= 1:
+                page = int(text)
+            else:
+                warnings.append(f"There is no page {quoted(text)} of records; showing the first.")
         unknown = sorted(set(params) - set(PARAMETERS))
         if unknown:
             listed = ", ".join(quoted(key) for key in unknown[:MAX_WARNINGS])
@@ -189,6 +202,7 @@ class ViewState:
             speed=speed,
             step=step,
             attract=attract,
+            page=page,
             warnings=_capped(warnings),
         )
 

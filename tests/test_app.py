@@ -5,10 +5,19 @@ from __future__ import annotations
 import json
 
 import pytest
-from dash import no_update
+from dash import Patch, no_update
+from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import ids
-from dashboard.app import create_app, render_page, sync
+from dashboard.app import (
+    RENDERED,
+    SentFigures,
+    create_app,
+    figure_patch,
+    render_page,
+    render_update,
+    sync,
+)
 from dashboard.context import Context
 from dashboard.figures import flow_figure
 from dashboard.model import load_corpus
@@ -162,7 +171,7 @@ def test_layout_answers(client):
     assert ids.NETWORK in response.get_data(as_text=True)
 
 
-def render_request(client, search, pathname="/", narrow=False):
+def render_request(client, search, pathname="/", narrow=False, rendered=None):
     dependencies = client.get("/_dash-dependencies").get_json()
     render = next(d for d in dependencies if d["output"].startswith(f"..{ids.NETWORK}.figure"))
     payload = {
@@ -177,7 +186,7 @@ def render_request(client, search, pathname="/", narrow=False):
             {"id": ids.NARROW, "property": "data", "value": narrow},
         ],
         "changedPropIds": [f"{ids.URL}.search"],
-        "state": [],
+        "state": [{"id": RENDERED, "property": "data", "value": rendered}],
     }
     return client.post("/_dash-update-component", json=payload)
 
@@ -318,3 +327,102 @@ def test_a_tick_beats_record_buttons_that_report_no_click(client):
 def test_a_clock_tick_alone_moves_playback_on(client):
     answer = sync_request(client, "?day=1949-01-10&play=on", {f"{ids.CLOCK}.n_intervals": 7})
     assert answer[ids.URL]["search"] == "?day=1949-01-11&play=on"
+
+
+# --- sending only what changed ---------------------------------------------------------------
+
+
+def patched(figure, patch):
+    """`figure` with a Patch's operations applied, as the browser applies them."""
+    figure = as_json(figure)
+    for operation in patch.to_plotly_json()["operations"]:
+        location, kind = operation["location"], operation["operation"]
+        value = as_json(operation["params"].get("value"))
+        if kind == "Extend":  # at the list itself
+            parent, last = location, None
+        else:
+            *parent, last = location
+        target = figure
+        for key in parent:
+            target = target[key]
+        if kind == "Assign":
+            target[last] = value
+        elif kind == "Extend":
+            target.extend(value)
+        else:
+            assert kind == "Delete", kind
+            del target[last]
+    return figure
+
+
+def as_json(value):
+    return json.loads(json.dumps(value, cls=PlotlyJSONEncoder))
+
+
+def rendered(search, path="/"):
+    return {"search": search, "path": path, "frame": ""}
+
+
+def test_a_playback_tick_sends_the_charts_as_patches_that_draw_the_new_day(context):
+    sent = SentFigures()
+    first = render_update(context, "?day=1949-01-12&play=on", "/", rendered=None, sent=sent)
+    tick = render_update(
+        context,
+        "?day=1949-01-13&play=on",
+        "/",
+        rendered=rendered("?day=1949-01-12&play=on"),
+        sent=sent,
+    )
+    whole = render_page(context, "?day=1949-01-13&play=on", "/")
+    for position in range(3):  # network, timeline, flow
+        assert isinstance(tick[position], Patch), position
+        assert patched(first[position], tick[position]) == as_json(whole[position])
+    # The records did not change; the day's label did.
+    assert tick[4] is no_update and tick[5] is no_update
+    assert as_json(tick[8:11]) == as_json(whole[8:11])
+    # The day slider keeps its range and marks; the day's label is new.
+    assert tick[14:17] == (no_update,) * 3
+    assert as_json(tick[17]) == as_json(whole[17]) != as_json(first[17])
+    assert tick[-1] == rendered("?day=1949-01-13&play=on")
+
+
+def test_a_worker_that_did_not_send_the_figure_sends_it_whole(context):
+    tick = render_update(
+        context, "?day=1949-01-13", "/", rendered=rendered("?day=1949-01-12"), sent=SentFigures()
+    )
+    assert as_json(tick[0]) == as_json(render_page(context, "?day=1949-01-13", "/")[0])
+
+
+def test_a_page_turn_or_an_opened_event_leaves_the_charts_alone(context):
+    before = rendered("?start=1949-01-10&end=1949-01-15")
+    outputs = render_update(
+        context, "?start=1949-01-10&end=1949-01-15&event=e01", "/", rendered=before
+    )
+    assert outputs[:3] == (no_update,) * 3
+    assert outputs[8:11] == (no_update,) * 3  # the text alternatives too
+    assert "Context event" in json.dumps(outputs[4], cls=PlotlyJSONEncoder)
+    assert outputs[3] is no_update  # the summary: same messages
+    assert outputs[11:23] == (no_update,) * 12  # the exhibit: same day, same story
+
+
+def test_a_new_filter_sends_everything_again(context):
+    outputs = render_update(context, "?people=mikoyan", "/", rendered=rendered(""))
+    assert all(output is not no_update for output in outputs[:11])
+
+
+def test_an_embed_builds_only_its_own_chart(context):
+    outputs = render_page(context, "?start=1949-01-10&end=1949-01-15", "/embed/timeline")
+    assert outputs[0] is no_update and outputs[2] is no_update
+    assert outputs[1]["data"]
+    assert outputs[4:6] == (no_update, no_update)
+    assert outputs[8:11] == (no_update,) * 3
+
+
+def test_figure_patch_of_a_changed_trace_and_a_removed_key():
+    old = {"data": [{"x": [1, 2], "name": "a"}, {"x": [3]}], "layout": {"title": "t", "shapes": []}}
+    new = {"data": [{"x": [1, 2], "name": "b"}, {"x": [3]}], "layout": {"title": "t"}}
+    patch = figure_patch(old, new)
+    assert len(patch.to_plotly_json()["operations"]) == 2
+    assert patched(old, patch) == new
+    assert figure_patch(old, old) is no_update
+    assert figure_patch(old, {"data": [], "layout": {}}) == {"data": [], "layout": {}}

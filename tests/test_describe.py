@@ -155,3 +155,24 @@ def test_played_is_what_playback_shows(corpus):
     until, lit = describe.played(corpus, date(1949, 1, 12))
     assert list(until.messages["message_id"]) == ["a", "b"] and lit == {"b"}
     assert describe.played(corpus, None) == (corpus, frozenset())
+
+
+def test_a_long_table_lists_its_first_rows_and_points_to_the_csv():
+    from benchmarks.bench_import import letters
+
+    from dashboard.build import corpus_from_letters
+    from dashboard.letters import Metadata
+
+    many = corpus_from_letters(list(letters(300, seed=5)), Metadata(title="Made up"), [])
+    whole, shown, state = view(many)
+    alternative = describe.timeline(whole, shown, state)
+    assert len(alternative.rows) == describe.TABLE_ROWS and alternative.count == 300
+    # The first rows by date: the earliest letters, as the full table would begin.
+    first_day = shown.messages["date"].min()
+    assert alternative.rows[0][0].startswith(str(first_day.day))
+    _sentence, table = describe.render(whole, shown, state)[1]
+    summary, more, region = table.children
+    assert summary.children == "The timeline as a table (300 rows)"
+    assert more.children[0] == "The first 100 of 300 rows. "
+    assert more.children[1].href == "/download/messages.csv"
+    assert len(region.children.children[2].children) == describe.TABLE_ROWS

@@ -467,3 +467,72 @@ def test_the_problem_list_is_capped_with_a_count(tmp_path):
     assert lines[0] == "250 problems in the corpus:"
     assert len(lines) == 1 + MAX_PROBLEMS + 1 and lines[-1] == "  and 50 more"
     assert error.problems[-1].row == MAX_PROBLEMS + 1
+
+
+# --- the filter's indexes against a plain scan --------------------------------------------
+
+
+def scanned(corpus, start=None, end=None, people=(), kinds=()) -> list[str]:
+    """What a filter keeps, by the definition: every letter checked one by one."""
+    messages = corpus.messages
+    keep = pd.Series(True, index=messages.index)
+    if start is not None:
+        keep &= messages["date_to"] >= pd.Timestamp(start)
+    if end is not None:
+        keep &= messages["date_from"] <= pd.Timestamp(end)
+    if people:
+        touched = corpus.parties["message_id"][corpus.parties["person_id"].isin(people)]
+        keep &= messages["message_id"].isin(touched)
+    if kinds:
+        keep &= messages["kind"].isin(kinds)
+    return list(messages["message_id"][keep])
+
+
+@pytest.fixture(scope="module")
+def made_up():
+    from benchmarks.bench_import import letters
+
+    from dashboard.build import corpus_from_letters
+    from dashboard.letters import Metadata
+
+    return corpus_from_letters(list(letters(800, seed=7)), Metadata(title="Made up"), [])
+
+
+@pytest.mark.parametrize(
+    "start, end",
+    [
+        ("1750-01-01", "1760-12-31"),
+        ("1800-03-01", "1800-03-10"),  # ten days: spans that began before still meet them
+        ("1949-01-01", "1949-12-31"),  # after every letter
+        (None, "1800-01-01"),
+        ("1900-01-01", None),
+    ],
+)
+def test_indexed_filter_keeps_what_a_scan_keeps(made_up, start, end):
+    part = made_up.filter(start=start, end=end)
+    assert list(part.messages["message_id"]) == scanned(made_up, start, end)
+    # Parties follow their letters, every one of them and no other.
+    kept = set(part.messages["message_id"])
+    assert set(part.parties["message_id"]) == kept
+    assert len(part.parties) == made_up.parties["message_id"].isin(kept).sum()
+
+
+def test_indexed_filter_of_people_and_dates(made_up):
+    busiest = made_up.parties["person_id"].value_counts().index[:2].tolist()
+    part = made_up.filter(start="1760-01-01", end="1850-12-31", people=busiest)
+    assert list(part.messages["message_id"]) == scanned(
+        made_up, "1760-01-01", "1850-12-31", busiest
+    )
+    assert 0 < len(part.messages) < len(made_up.messages)
+    assert made_up.filter(people=["no one"]).messages.empty
+
+
+def test_playback_by_sorted_search_matches_the_dates(made_up):
+    part = made_up.filter(start="1760-01-01", end="1790-12-31")
+    day = part.messages["date"].dropna().iloc[len(part.messages) // 2]
+    until = part.until(day)
+    dates = part.messages["date"]
+    assert list(until.messages["message_id"]) == list(part.messages["message_id"][dates <= day])
+    assert part.sent_on(day) == set(part.messages["message_id"][dates == day])
+    # The same filter again is the same corpus: a tick does not filter twice.
+    assert made_up.filter(start="1760-01-01", end="1790-12-31") is part

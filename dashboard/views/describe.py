@@ -10,13 +10,18 @@ import pandas as pd
 from dash import html
 
 from dashboard import ids
+from dashboard.export import MESSAGES
 from dashboard.figures import CERTAINTY_LABEL
 from dashboard.graph import MESSAGE_IDS, RELAYED, SOURCE_NODE, TARGET_NODE, WEIGHT, edges
 from dashboard.model import (
     CATEGORY,
     COPIES,
     DATE,
+    DATE_CANDIDATES,
     DATE_CERTAINTY,
+    DATE_FROM,
+    DATE_PRECISION,
+    DATE_TO,
     END,
     KIND,
     MEMBER,
@@ -24,7 +29,9 @@ from dashboard.model import (
     PEOPLE,
     POLITBURO,
     RECIPIENT,
+    RECIPIENTS,
     SENDER,
+    SENDERS,
     START,
     TITLE,
     VIA,
@@ -33,9 +40,33 @@ from dashboard.model import (
     people_in,
     split_list,
 )
+from dashboard.routes import DOWNLOAD_PREFIX
 from dashboard.state import ViewState, day_text, describe_span
 
 YES, NO = "yes", "no"
+# Rows a text table lists: a screen reader's table of 10,000 rows helps no one, and costs
+# the page 13 components a row. The rest are counted and downloadable as CSV.
+TABLE_ROWS = 100
+# The columns a listed letter needs (its date in words, what it is, its route): a row of
+# every column costs several times as much to read.
+LISTED = [
+    MESSAGE_ID,
+    DATE,
+    DATE_PRECISION,
+    DATE_FROM,
+    DATE_TO,
+    DATE_CANDIDATES,
+    DATE_CERTAINTY,
+    KIND,
+    TITLE,
+    SENDER,
+    RECIPIENT,
+    SENDERS,
+    RECIPIENTS,
+    VIA,
+]
+# Titles listed in one line of the network's table, for a line of many messages.
+TITLES_PER_LINE = 12
 
 
 @dataclass(frozen=True)
@@ -46,6 +77,12 @@ class TextAlternative:
     caption: str
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    # How many rows the whole table has; `rows` holds the first TABLE_ROWS of them.
+    total: int | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) if self.total is None else self.total
 
 
 Played = tuple[Corpus, frozenset[str]]
@@ -92,16 +129,24 @@ def network(
             sentence = f"Sent by {day_text(state.day)}: {sentence}"
     if state.day:
         sentence += " " + _lit_sentence(whole, until, lit, state)
-    titles = until.messages.set_index(MESSAGE_ID)[TITLE].to_dict()
+    shown_edges = set().union(*table[MESSAGE_IDS].head(TABLE_ROWS)) if len(table) else set()
+    drawn = until.messages
+    titles = dict(
+        zip(drawn[MESSAGE_ID], drawn[TITLE], strict=True)
+        if len(drawn) <= TABLE_ROWS
+        else (
+            (m, t) for m, t in zip(drawn[MESSAGE_ID], drawn[TITLE], strict=True) if m in shown_edges
+        )
+    )
     columns = ("From", "To", "Messages", "Route", "Titles")
     rows = []
-    for edge in table.to_dict("records"):
+    for edge in table.head(TABLE_ROWS).to_dict("records"):
         row = (
             name(edge[SOURCE_NODE]),
             name(edge[TARGET_NODE]),
             str(int(edge[WEIGHT])),
             "relayed" if edge[RELAYED] else "direct",
-            "; ".join(titles.get(m) or m for m in edge[MESSAGE_IDS]),
+            _titles([titles.get(m) or m for m in edge[MESSAGE_IDS]]),
         )
         if state.day:
             row += (YES if lit & set(edge[MESSAGE_IDS]) else NO,)
@@ -109,7 +154,7 @@ def network(
     if state.day:
         columns += (f"Sent on {day_text(state.day)}",)
     caption = "Lines of the network: sender, recipient and the messages drawn"
-    return TextAlternative(sentence, caption, columns, tuple(rows))
+    return TextAlternative(sentence, caption, columns, tuple(rows), len(table))
 
 
 def timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlternative:
@@ -136,6 +181,8 @@ def timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlternative:
         sentence += f" The top row marks {_count(len(events), 'context event')}."
     if state.day:
         sentence += f" A line marks {day_text(state.day)}, the day playback stands on."
+    # Messages come in date order, undated last, and events by their start: the table's
+    # first rows are among the first rows of each.
     dated = [
         (
             # Undated letters go last: they are listed, not placed.
@@ -148,7 +195,7 @@ def timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlternative:
                 whole.route(row, state.codenames),
             ),
         )
-        for row in messages.to_dict("records")
+        for row in messages.head(TABLE_ROWS)[LISTED].to_dict("records")
     ]
     dated += [
         (
@@ -162,7 +209,7 @@ def timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlternative:
                 ", ".join(name(p) for p in split_list(row[PEOPLE])),
             ),
         )
-        for row in events.to_dict("records")
+        for row in events.head(TABLE_ROWS).to_dict("records")
     ]
     dated.sort(key=lambda pair: pair[0])
     caption = "Messages and context events on the timeline, by date"
@@ -170,7 +217,8 @@ def timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlternative:
         sentence,
         caption,
         ("Date", "Date is", "What", "Title", "From → to, or people"),
-        tuple(row for _, row in dated),
+        tuple(row for _, row in dated[:TABLE_ROWS]),
+        len(messages) + len(events),
     )
 
 
@@ -206,7 +254,7 @@ def flow(
                     f" Copies of {_count(lit_copies[MESSAGE_ID].nunique(), 'telegram')} "
                     f"sent on {day_text(state.day)} are highlighted."
                 )
-    titles = whole.messages.set_index(MESSAGE_ID)[TITLE].to_dict()
+    titles = until.messages.set_index(MESSAGE_ID)[TITLE].to_dict()
     rows = tuple(
         (
             titles.get(row[MESSAGE_ID]) or row[MESSAGE_ID],
@@ -216,13 +264,14 @@ def flow(
             str(int(row[COPIES])),
             YES if people[row[MEMBER]][POLITBURO] else NO,
         )
-        for row in table.to_dict("records")
+        for row in table.head(TABLE_ROWS).to_dict("records")
     )
     return TextAlternative(
         sentence,
         "Distribution copies: telegram, sender, recipient of the copies and how many",
         ("Telegram", "Date", "Sender", "Copies to", "Copies", "In the Politburo"),
         rows,
+        len(table),
     )
 
 
@@ -241,24 +290,43 @@ def render(
     `playback` as `shown.played(state.day)` gives it, if the caller has it."""
     until, lit = shown.played(state.day) if playback is None else playback
     playback = (until, lit or frozenset())
+    download = f"/{DOWNLOAD_PREFIX}{MESSAGES}.csv{state.to_query(whole)}"
     return (
-        as_html(network(whole, shown, state, playback), CHART_NAMES["network"]),
-        as_html(timeline(whole, shown, state), CHART_NAMES["timeline"]),
-        as_html(flow(whole, shown, state, playback), CHART_NAMES["flow"]),
+        as_html(network(whole, shown, state, playback), CHART_NAMES["network"], download),
+        as_html(timeline(whole, shown, state), CHART_NAMES["timeline"], download),
+        as_html(flow(whole, shown, state, playback), CHART_NAMES["flow"], download),
     )
 
 
-def as_html(alternative: TextAlternative, chart_name: str) -> list:
-    """The sentence, shown under the chart, and the table in a disclosure a reader can open."""
+def as_html(alternative: TextAlternative, chart_name: str, download: str | None = None) -> list:
+    """The sentence, shown under the chart, and the table in a disclosure a reader can open;
+    a long table lists its first TABLE_ROWS rows and says where all of them are (`download`,
+    the CSV of the messages in view)."""
     head = html.Thead(html.Tr([html.Th(c, scope="col") for c in alternative.columns]))
     body = html.Tbody([html.Tr([html.Td(value) for value in row]) for row in alternative.rows])
-    rows = len(alternative.rows)
+    rows = alternative.count
+    listed = len(alternative.rows)
+    more = []
+    if listed < rows:
+        more = [
+            html.P(
+                [
+                    f"The first {listed} of {rows:,} rows. ",
+                    html.A("The messages in view as CSV", href=download)
+                    if download
+                    else "The CSV download of the messages in view",
+                    " hold them all.",
+                ],
+                className="muted table-more",
+            )
+        ]
     return [
         html.P(alternative.sentence, className="chart-sentence"),
         html.Details(
             className="chart-table",
             children=[
                 html.Summary(f"{chart_name} as a table ({_count(rows, 'row')})"),
+                *more,
                 # A region of its own, focusable, so that a keyboard can scroll a long table.
                 html.Div(
                     className="table-scroll",
@@ -284,6 +352,13 @@ def _lit_sentence(whole: Corpus, until: Corpus, lit: frozenset[str], state: View
         for r in lit_rows.to_dict("records")
     )
     return f"Highlighted, sent on {day_text(state.day)}: {titles}."
+
+
+def _titles(titles: list[str]) -> str:
+    """A line's titles, the first TITLES_PER_LINE of them and a count of the rest."""
+    shown = "; ".join(titles[:TITLES_PER_LINE])
+    rest = len(titles) - TITLES_PER_LINE
+    return f"{shown}; and {rest} more" if rest > 0 else shown
 
 
 def _span(start: date, end: date) -> str:

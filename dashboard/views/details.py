@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from dashboard import authority, ids
 from dashboard.figures import CERTAINTY_LABEL
@@ -45,7 +46,9 @@ from dashboard.model import (
     split_list,
 )
 from dashboard.state import ViewState, day_text
+from dashboard.views.describe import LISTED
 
+# Records a page of the list holds; a researcher pages through the rest (`page` in the URL).
 LIST_LIMIT = 40
 
 
@@ -60,9 +63,9 @@ def layout() -> html.Aside:
     )
 
 
-def render(whole: Corpus, shown: Corpus, state: ViewState) -> list:
-    """Full records for the open messages, or the open context event; otherwise a list of the
-    messages in view."""
+def render(whole: Corpus, shown: Corpus, state: ViewState, path: str = "/") -> list:
+    """Full records for the open messages, or the open context event; otherwise a page of the
+    list of messages in view, whose links to other pages lead to `path` with a new query."""
     # A click opens one or the other; a link written by hand may ask for both.
     opened = []
     if state.event is not None:
@@ -78,14 +81,23 @@ def render(whole: Corpus, shown: Corpus, state: ViewState) -> list:
             html.H2(heading),
             *[record(whole, row, state.codenames) for _, row in records.iterrows()],
         ]
-    return opened or message_list(shown, state)
+    return opened or message_list(shown, state, path)
 
 
-def message_list(shown: Corpus, state: ViewState) -> list:
+def pages(count: int) -> int:
+    """How many pages a list of `count` records takes (one, even when empty)."""
+    return max(1, -(-count // LIST_LIMIT))
+
+
+def message_list(shown: Corpus, state: ViewState, path: str = "/") -> list:
+    """The page of the messages in view that the URL asks for (the last, if it asks past it)."""
     messages = shown.messages
-    heading = html.H2(f"Messages in view ({len(messages)})")
+    heading = html.H2(f"Messages in view ({len(messages):,})")
     if messages.empty:
         return [heading, html.P("No messages match the filter.", className="muted")]
+    last = pages(len(messages))
+    page = min(state.page, last)
+    first = (page - 1) * LIST_LIMIT
     items = [
         html.Li(
             html.Button(
@@ -98,12 +110,42 @@ def message_list(shown: Corpus, state: ViewState) -> list:
                 ],
             )
         )
-        for _, row in messages.head(LIST_LIMIT).iterrows()
+        for row in messages.iloc[first : first + LIST_LIMIT][LISTED].to_dict("records")
     ]
-    more = len(messages) - LIST_LIMIT
     hint = html.P("Choose a message, a mark or a line to read its record.", className="muted")
-    tail = [html.P(f"and {more} more; narrow the filter to see them.")] if more > 0 else []
-    return [heading, hint, html.Ul(items, className="record-list"), *tail]
+    listed = html.Ul(items, className="record-list")
+    if last == 1:
+        return [heading, hint, listed]
+    return [heading, hint, listed, pager(shown, state, path, page, last)]
+
+
+def pager(shown: Corpus, state: ViewState, path: str, page: int, last: int) -> html.Nav:
+    """'Records 41-80 of 10,000' and links to the first, previous, next and last pages: links
+    that write the URL, which stays the one place the page is kept."""
+
+    def link(label: str, target: int, name: str) -> object:
+        if target == page or not 1 <= target <= last:
+            return html.Span(label, className="pager-link pager-off", **{"aria-hidden": "true"})
+        query = replace(state, page=target, warnings=()).to_query(shown)
+        return dcc.Link(label, href=path + query, className="pager-link", title=name)
+
+    count = len(shown.messages)
+    first = (page - 1) * LIST_LIMIT + 1
+    return html.Nav(
+        className="pager",
+        **{"aria-label": "Pages of the list of messages"},
+        children=[
+            link("« First", 1, "The first page"),
+            link("‹ Previous", page - 1, f"Page {page - 1}"),
+            html.Span(
+                f"Records {first:,}-{min(first + LIST_LIMIT - 1, count):,} of {count:,} "
+                f"(page {page:,} of {last:,})",
+                className="pager-where",
+            ),
+            link("Next ›", page + 1, f"Page {page + 1}"),
+            link("Last »", last, f"The last page, {last:,}"),
+        ],
+    )
 
 
 def record(corpus: Corpus, row: pd.Series, codenames: bool) -> html.Article:

@@ -270,7 +270,10 @@ def envelopes(app) -> list[dict]:
                 "outputs": outputs if isinstance(declared, list | tuple) else outputs[0],
                 "inputs": inputs,
                 "changedPropIds": [],
-                "state": [],
+                "state": [
+                    {"id": item["id"], "property": item["property"], "value": None}
+                    for item in callback.get("state", [])
+                ],
             }
         )
     return found

@@ -1,0 +1,358 @@
+"""Time start-up and every callback on made-up corpora of 10^3, 10^4 and 10^5 letters.
+
+Run as a script, not collected by pytest:  scripts/bench  (or  scripts/bench --sizes 1000)
+For each size a seeded CMIF file is written (heavy-tailed correspondents; a few months of
+dense traffic or two centuries; date ranges, undated letters, several-party letters), then
+read, started and called in fresh Python processes: start-up twice (cold, then with whatever
+a first start left behind, such as the operating system's file cache), and in the second the
+callbacks, each timed on the server (median and 95th percentile) with the bytes of the JSON
+Dash would send for its outputs. Peak memory is the process's ru_maxrss. The bundled corpus
+is measured the same way. Prints a Markdown table per corpus, with the budgets of issue 9.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+# Run from anywhere: the package of this source tree, not an installed one.
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from dashboard.dates import APPROXIMATE, EXACT, RANGE, UNCERTAIN, LetterDate  # noqa: E402
+from dashboard.letters import BODY, PERSON, Letter, Metadata, Party, Place  # noqa: E402
+
+SIZES = (1_000, 10_000, 100_000)
+SEED = 1949
+SYLLABLES = ["ka", "lo", "mi", "ren", "sa", "tu", "vel", "or", "an", "ber", "dom", "hel", "win"]
+# (start-up cold, start-up cached, callback p95 ms, bytes per render, peak memory MB)
+BUDGETS = {
+    "bundled": (2, 2, 50, 300_000, None),
+    1_000: (None, None, None, None, None),
+    10_000: (10, 3, 100, 500_000, 1024),
+    100_000: (60, 10, 250, 1_000_000, 2048),
+}
+# Each callback is timed this many times at most, and for about this long at most.
+RUNS, SECONDS_PER_CASE = 40, 20.0
+
+
+def made_up_name(rng: random.Random, parts: int) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(parts)).capitalize()
+
+
+def letters(count: int, seed: int = SEED) -> Iterator[Letter]:
+    """`count` letters shaped like an edition's: a few people write most of them (weights
+    1/rank), a thousand letters fill four months of 1949 and more letters two centuries,
+    a tenth are dated by a span, a few are undated, one in twenty has two senders and one in
+    thirty two recipients."""
+    rng = random.Random(seed)
+    cast = max(30, count // 15)
+    people = [
+        Party(
+            f"{made_up_name(rng, 3)}, {made_up_name(rng, 2)}",
+            "" if rng.random() < 0.05 else f"https://d-nb.info/gnd/1{rng.randrange(10**8):08d}",
+            BODY if rng.random() < 0.03 else PERSON,
+        )
+        for _ in range(cast)
+    ]
+    weights = [1 / (rank + 1) for rank in range(cast)]
+    places = [
+        Place(made_up_name(rng, 2), f"https://sws.geonames.org/{rng.randrange(10**7)}/")
+        for _ in range(max(10, count // 200))
+    ]
+    start, days = (date(1949, 1, 1), 120) if count <= 1_000 else (date(1750, 1, 1), 200 * 365)
+    for number in range(count):
+        day = start + timedelta(days=rng.randrange(days))
+        roll = rng.random()
+        if roll < 0.02:
+            when = LetterDate.none()
+        elif roll < 0.12:
+            certainty = rng.choice((EXACT, APPROXIMATE, UNCERTAIN))
+            when = LetterDate("", RANGE, day, day + timedelta(days=rng.randrange(2, 60)), certainty)
+        else:
+            when = LetterDate.day(day, UNCERTAIN if roll > 0.97 else EXACT)
+        chosen = rng.choices(people, weights, k=4)
+        senders = tuple(dict.fromkeys(chosen[:2] if rng.random() < 0.05 else chosen[:1]))
+        recipients = tuple(
+            p for p in dict.fromkeys(chosen[2:] if rng.random() < 0.03 else chosen[2:3])
+        )
+        if set(recipients) & set(senders):
+            recipients = (rng.choice(people),)
+        yield Letter(
+            key=f"L{number}",
+            where="",
+            senders=senders,
+            recipients=recipients,
+            date=when,
+            sent_place=rng.choice(places),
+            received_place=rng.choice(places) if rng.random() < 0.3 else None,
+            url=f"https://edition.example/letters/L{number}",
+            edition="Made-up letters, a benchmark edition",
+        )
+
+
+# Run in a fresh process: open the corpus, start the app, and (with "callbacks") time them.
+CHILD = r"""
+import json, resource, statistics, sys, time
+sys.path.insert(0, sys.argv[4])
+path, what, simple_layout = sys.argv[1], sys.argv[2], sys.argv[3] == "simple"
+import plotly.io
+from dash import no_update
+from dashboard import graph, context as context_module
+
+if simple_layout:
+    # The network's layout is being rebuilt elsewhere; today's is quadratic in the people.
+    # A circle in corpus order stands in for it here, and the output says so.
+    import math
+    def circle(corpus, labels, *args, **kwargs):
+        people = list(corpus.people["person_id"])
+        n = max(1, len(people))
+        return {p: (0.5 + 0.45 * math.cos(2 * math.pi * i / n),
+                    0.5 + 0.45 * math.sin(2 * math.pi * i / n)) for i, p in enumerate(people)}
+    context_module.layout_positions = circle
+from dashboard.app import SentFigures, create_app, render_update, sync_outputs
+from dashboard.context import Context
+from dashboard.corpora import open_corpus
+from dashboard.model import load_corpus
+from dashboard import ids
+from dashboard.state import ViewState
+
+began = time.perf_counter()
+corpus = load_corpus() if path == "bundled" else open_corpus(path)[0]
+loaded = time.perf_counter() - began
+create_app(corpus)
+started = time.perf_counter() - began
+result = {"load_s": loaded, "startup_s": started}
+if what == "callbacks":
+    runs, budget, limit = int(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7])
+    context = Context.build(corpus)
+    messages = corpus.messages
+    dated = messages["date"].dropna()
+    # Ten days where letters are thickest, and the person who wrote or received the most.
+    busiest = dated.dt.normalize().value_counts().index[0]
+    first, last = (d.date() for d in corpus.period)
+    start = max(busiest.date() - __import__("datetime").timedelta(days=4), first)
+    end = min(start + __import__("datetime").timedelta(days=9), last)
+    ten = f"?start={start}&end={end}"
+    person = corpus.parties["person_id"].value_counts().index[0]
+
+    def sent_bytes(outputs):
+        kept = [o for o in outputs if o is not no_update]
+        return len(plotly.io.json.to_json_plotly(kept))
+
+    import signal
+
+    class TooLong(Exception):
+        pass
+
+    def stop(*_):
+        raise TooLong
+
+    signal.signal(signal.SIGALRM, stop)
+
+    def timed(call):
+        # One call over the limit stops its case: the others are still measured.
+        signal.alarm(limit)
+        try:
+            return call()
+        finally:
+            signal.alarm(0)
+
+    def measure(call):
+        times, size = [], 0
+        try:
+            timed(call)  # warm, as a running server is
+            spent = time.perf_counter()
+            while len(times) < runs and (time.perf_counter() - spent < budget or len(times) < 3):
+                t = time.perf_counter()
+                out = timed(call)
+                size = sent_bytes(out) if out is not None else 0
+                times.append((time.perf_counter() - t) * 1000)
+        except TooLong:
+            return {"error": f"a call took over {limit} s"}
+        times.sort()
+        return {"median_ms": statistics.median(times),
+                "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+                "runs": len(times), "bytes": size}
+
+    def render(search, path="/", rendered=None, sent=None):
+        outputs = render_update(context, search, path, False, "", rendered, sent)
+        return outputs
+
+    cases = {}
+    cases["render, whole period"] = measure(lambda: render(""))
+    cases["render, ten days"] = measure(lambda: render(ten))
+    cases["render, one person"] = measure(lambda: render(f"?people={person}"))
+    # Playback walks the ten days: each tick is answered knowing what the page was sent.
+    sent = SentFigures()
+    days = [start + __import__("datetime").timedelta(days=i) for i in range((end - start).days + 1)]
+    state = {"at": 0}
+    render(f"{ten}&day={days[0]}&play=on", sent=sent)
+    def tick():
+        i = state["at"] % (len(days) - 1)
+        state["at"] += 1
+        before = f"{ten}&day={days[i]}&play=on"
+        if i == 0:
+            render(before, sent=sent)
+        now = f"{ten}&day={days[i + 1]}&play=on"
+        return render(now, rendered={"search": before, "path": "/", "frame": ""}, sent=sent)
+    cases["playback tick"] = measure(tick)
+    cases["page of records"] = measure(lambda: render(
+        "?page=3", rendered={"search": "?page=2", "path": "/", "frame": ""}))
+    cases["embed, ten days"] = measure(lambda: render(ten, "/embed/network"))
+    cases["URL callback, dates"] = measure(
+        lambda: sync_outputs(corpus, "", ids.DATES, (str(start), str(end))))
+    result["cases"] = cases
+    result["letters"], result["people"] = len(messages), len(corpus.people)
+result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(result))
+"""
+
+
+def child(
+    path: str, what: str, layout: str, runs: int, seconds: float, limit: int, timeout: float
+) -> dict:
+    command = [
+        sys.executable,
+        "-c",
+        CHILD,
+        path,
+        what,
+        layout,
+        str(ROOT),
+        str(runs),
+        str(seconds),
+        str(limit),
+    ]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"did not finish within {timeout:.0f} s"}
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr else "failed"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def under(budget: float | None, unit: str) -> str:
+    return f"< {budget} {unit}" if budget else "-"
+
+
+def verdict(value: float | None, budget: float | None) -> str:
+    if value is None:
+        return "not measured"
+    if budget is None:
+        return "-"
+    return "yes" if value < budget else "**no**"
+
+
+def table(name: str, budgets: tuple, cold: dict, cached: dict) -> str:
+    cold_budget, cached_budget, p95_budget, bytes_budget, memory_budget = budgets
+    lines = [f"#### {name}", "", "| measure | median | p95 | bytes sent | budget | met |"]
+    lines.append("| --- | ---: | ---: | ---: | --- | --- |")
+    if "error" in cold or "error" in cached:
+        lines.append(f"| run | {cold.get('error') or cached.get('error')} | | | | |")
+        return "\n".join(lines)
+    lines.append(
+        f"| load (read and model), cold | {cold['load_s']:.2f} s | | | | |"
+        f"\n| start-up (load + app), cold | {cold['startup_s']:.2f} s | | | "
+        f"{under(cold_budget, 's')} | "
+        f"{verdict(cold['startup_s'], cold_budget)} |"
+        f"\n| start-up (load + app), second run | {cached['startup_s']:.2f} s | | | "
+        f"{under(cached_budget, 's')} | "
+        f"{verdict(cached['startup_s'], cached_budget)} |"
+    )
+    for case, numbers in cached["cases"].items():
+        if "error" in numbers:
+            lines.append(f"| {case} | {numbers['error']} | | | | **no** |")
+            continue
+        p95_ok = verdict(numbers["p95_ms"], p95_budget)
+        renders = case.startswith("render") or case.startswith("embed")
+        bytes_ok = verdict(numbers["bytes"], bytes_budget) if renders else "-"
+        met = p95_ok if bytes_ok in ("-", "yes") else f"{p95_ok}; bytes **no**"
+        budget = (f"p95 < {p95_budget} ms" if p95_budget else "-") + (
+            f", < {bytes_budget // 1000} KB" if renders and bytes_budget else ""
+        )
+        lines.append(
+            f"| {case} ({numbers['runs']} runs) | {numbers['median_ms']:.1f} ms | "
+            f"{numbers['p95_ms']:.1f} ms | {numbers['bytes'] / 1000:,.1f} KB | {budget} | {met} |"
+        )
+    memory = cached["maxrss_mb"]
+    lines.append(
+        f"| peak memory (ru_maxrss) | {memory:,.0f} MB | | | "
+        f"{under(memory_budget, 'MB')} | "
+        f"{verdict(memory, memory_budget)} |"
+    )
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    import numpy
+    import pandas
+
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    return (
+        f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
+        f"{memory:.1f} GB memory, Python {platform.python_version()}, pandas "
+        f"{pandas.__version__}, numpy {numpy.__version__}, load average "
+        f"{os.getloadavg()[0]:.1f} at the start"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
+    parser.add_argument("--no-bundled", action="store_true", help="skip the bundled corpus")
+    parser.add_argument("--runs", type=int, default=RUNS, help="most timings per callback")
+    parser.add_argument("--seconds", type=float, default=SECONDS_PER_CASE)
+    parser.add_argument("--limit", type=int, default=120, help="most seconds for one call")
+    parser.add_argument("--timeout", type=float, default=1800, help="per process, in seconds")
+    parser.add_argument(
+        "--real-layout",
+        action="store_true",
+        help="lay the made-up networks out with the app's own layout (slow past 100 people)",
+    )
+    arguments = parser.parse_args()
+    print(f"Machine: {machine()}\n", flush=True)
+    layout = "real" if arguments.real_layout else "simple"
+    if not arguments.real_layout and arguments.sizes:
+        print(
+            "The made-up corpora's network is laid out on a plain circle, not by the app's "
+            "layout (pass --real-layout for it).\n",
+            flush=True,
+        )
+    timing = (arguments.runs, arguments.seconds, arguments.limit, arguments.timeout)
+    if not arguments.no_bundled:
+        cold = child("bundled", "startup", "real", *timing)
+        cached = child("bundled", "callbacks", "real", *timing)
+        print(table("The bundled corpus", BUDGETS["bundled"], cold, cached) + "\n", flush=True)
+    from dashboard.formats import cmif
+
+    with tempfile.TemporaryDirectory(prefix="bench-sizes-") as folder:
+        for size in arguments.sizes:
+            path = Path(folder) / f"letters-{size}.xml"
+            began = time.perf_counter()
+            cmif.write(Metadata(title=f"{size:,} made-up letters"), letters(size), path)
+            written = time.perf_counter() - began
+            cold = child(str(path), "startup", layout, *timing)
+            cached = child(str(path), "callbacks", layout, *timing)
+            shape = "four months" if size <= 1_000 else "two centuries"
+            who = f", {cached['people']:,} people" if "people" in cached else ""
+            name = (
+                f"{size:,} letters{who}, {shape} ({path.stat().st_size / 1e6:.0f} MB of CMIF, "
+                f"written in {written:.1f} s)"
+            )
+            print(table(name, BUDGETS.get(size, BUDGETS[1_000]), cold, cached) + "\n", flush=True)
+
+
+if __name__ == "__main__":
+    main()
