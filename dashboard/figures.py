@@ -642,6 +642,7 @@ def timeline_spec(
         for p in rows
     ]
     binned = len(in_view) > MOST_MARKS
+    has_context = int(not whole.events.empty)
     # The whole corpus as marks while it is small (the range slider shows them all);
     # a larger one sends marks for the dates shown only.
     whole_marks = len(dated) <= MOST_MARKS
@@ -672,9 +673,10 @@ def timeline_spec(
                 # Plotly.py's template used to widen the margin for the names; dicts sent
                 # straight to the page have no template, so ask for it here.
                 "automargin": True,
-                "tickvals": [context_height / 2, *row_y.values()],
-                "ticktext": [f"<i>{CONTEXT_ROW}</i>", *labels],
-                "range": [context_height + len(rows) + 0.7, -0.7],
+                # A corpus without context events has no context row.
+                "tickvals": [context_height / 2] * has_context + list(row_y.values()),
+                "ticktext": [f"<i>{CONTEXT_ROW}</i>"] * has_context + labels,
+                "range": [context_height + len(rows) + 0.7, -0.7 if has_context else 0.3],
                 "fixedrange": True,
                 "showgrid": True,
                 "gridcolor": "#f2f2f2",
@@ -728,7 +730,11 @@ def timeline_spec(
         labels_of = dict(zip(rows, labels, strict=True))
         _add_cells(figure, cells, row_y, whole, codenames, unit, start, end, step, labels_of)
         figure.add_trace(
-            _legend_entry(f"letters per {unit}: size and shade say how many", "square", "#3b6ea5")
+            _legend_entry(
+                f"letters per {unit}: larger and darker, more (against the row's busiest)",
+                "square",
+                "#3b6ea5",
+            )
         )
     # Several messages in one row on one day sit side by side in the row.
     same_day: dict[tuple[float, object], list[str]] = {}
@@ -938,16 +944,19 @@ def _add_cells(
     labels: dict[str, str] | None = None,
     faint: bool = False,
 ) -> None:
-    """Letters counted per row and bin: a square as large and dark as its count, in the middle
-    of the bin's days, whose hover says how many and when and whose click shows those dates.
-    `faint` ones stand outside the dates shown, for the range slider."""
+    """Letters counted per row and bin: a square in the middle of the bin's days, whose hover
+    says how many and when and whose click shows those dates (its customdata also carries the
+    count). `faint` ones stand outside the dates shown, for the range slider.
+
+    A square is as large and dark as its count against the busiest bin of its own row: the
+    row of others, many people together, would otherwise shrink every named row to dots."""
     if cells.empty:
         return
     across = ((end - start).days + 1) / BIN_DAYS[unit]
     # A bin's square fits the bin's width on a plot about 1400 px wide.
     largest = min(22.0, max(7.0, 1400 / across * 0.9))
-    most = int(cells["letters"].max())
-    sizes = [4 + (largest - 4) * math.sqrt(n / most) for n in cells["letters"]]
+    share = (cells["letters"] / cells.groupby("row")["letters"].transform("max")).tolist()
+    sizes = [4 + (largest - 4) * math.sqrt(part) for part in share]
     names = labels or {}
     hovers = []
     for row, low, high, count in cells.itertuples(index=False):
@@ -972,16 +981,18 @@ def _add_cells(
             marker={
                 "symbol": "square",
                 "size": sizes,
-                "color": list(cells["letters"]),
+                "color": share,
                 "colorscale": BIN_SHADES,
                 "cmin": 0,
-                "cmax": most,
+                "cmax": 1,
                 "opacity": 0.5 if faint else 1,
                 "line": {"width": 0},
             },
             customdata=[
-                ["bin", f"{low.isoformat()}/{high.isoformat()}"]
-                for low, high in zip(cells["first"], cells["last"], strict=True)
+                ["bin", f"{low.isoformat()}/{high.isoformat()}", int(count)]
+                for low, high, count in zip(
+                    cells["first"], cells["last"], cells["letters"], strict=True
+                )
             ],
             hovertext=hovers,
             hovertemplate="%{hovertext}<extra></extra>",

@@ -144,7 +144,7 @@ def test_binned_counts_sum_to_the_letters_in_view(centuries, start, end):
     spec = timeline_spec(centuries, centuries, start, end)
     cells = [t for t in _cell_traces(spec) if t["marker"]["opacity"] == 1]
     if in_view > MOST_MARKS:
-        assert sum(sum(t["marker"]["color"]) for t in cells) == in_view
+        assert sum(sum(c[2] for c in t["customdata"]) for t in cells) == in_view
     else:
         assert not cells
         marks = [
@@ -177,11 +177,15 @@ def test_binned_cells_say_their_count_and_dates_and_click_to_them(centuries):
     assert first[0] == "bin"
     low, high = (date.fromisoformat(d) for d in first[1].split("/"))
     assert low.day == 1 and (high + timedelta(days=1)).day == 1
-    assert f"{cells['marker']['color'][0]} letter" in cells["hovertext"][0]
+    assert f"{first[2]} letter" in cells["hovertext"][0]
+    # Each row's busiest bin is its largest and darkest square.
+    assert max(cells["marker"]["color"]) == 1 and max(cells["marker"]["size"]) <= 22
     assert "others" in spec["layout"]["yaxis"]["ticktext"][-1]
+    # A corpus without context events has no empty context row.
+    assert not any("Context" in text for text in spec["layout"]["yaxis"]["ticktext"])
     # The letters outside the dates shown stay in the range slider, in coarse bins.
     faint = [t for t in _cell_traces(spec) if t["marker"]["opacity"] < 1]
-    total = sum(sum(t["marker"]["color"]) for t in _cell_traces(spec))
+    total = sum(sum(c[2] for c in t["customdata"]) for t in _cell_traces(spec))
     assert faint and total == int(centuries.messages[DATE].notna().sum())
 
 
@@ -321,7 +325,7 @@ def test_the_brahm_edition_is_binned_and_plays_by_the_month(shared_corpora):
     state = ViewState.default(corpus)
     spec = context.spec("timeline", state)
     cells = _cell_traces(spec)
-    assert cells and sum(sum(t["marker"]["color"]) for t in cells) == int(
+    assert cells and sum(sum(c[2] for c in t["customdata"]) for t in cells) == int(
         corpus.messages[DATE].notna().sum()
     )
     assert playback_unit(state.start, state.end) == "month"

@@ -194,7 +194,8 @@ def _binned_timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlte
     sentence = (
         f"{_count(len(dated), 'message')}, {_span(state.start, state.end)}: too many to mark "
         f"one by one, so the timeline counts them by {unit}, in {_count(len(rows), unit)} "
-        f"with messages. The busiest {unit} begins {rows[top][0]}, with "
+        f"with messages. The busiest {unit} {'is' if unit == 'day' else 'begins'} "
+        f"{rows[top][0]}, with "
         f"{_count(per_bin[top], 'message')}."
     )
     if len(dated) < len(messages):
