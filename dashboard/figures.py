@@ -627,8 +627,17 @@ def timeline_spec(
     dated = messages[messages[DATE].notna()]
     in_view = dated[(dated[DATE] >= pd.Timestamp(start)) & (dated[DATE] <= pd.Timestamp(end))]
     # A row for each sender of the messages filtered by person and kind: no empty rows.
-    every = sender_rows(shown if not messages.empty else whole)
+    source = shown if not messages.empty else whole
+    every = list(source.messages[SENDER].unique())
+    # Sorted by side and name only when each sender gets a row: a large corpus's thousands
+    # of senders are ranked by their letters instead (timeline_rows).
+    every = sender_rows(source) if len(every) <= MOST_ROWS else every
     rows, others = timeline_rows(in_view[SENDER].value_counts().to_dict(), every)
+    if len(every) > MOST_ROWS and OTHERS_ROW not in rows:
+        # Few senders in the dates shown, but the range slider's letters around them come
+        # from many: those without a row of their own share one.
+        folded = set(dated[SENDER]) - set(rows)
+        rows, others = ([*rows, OTHERS_ROW], len(folded)) if folded else (rows, others)
     lanes = event_lanes(whole.events) if lanes is None else lanes
     context_height = LANE_SPACING * max(lanes.values(), default=0)
     row_y = {p: context_height + 1 + i for i, p in enumerate(rows)}

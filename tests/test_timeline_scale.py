@@ -169,6 +169,17 @@ def test_binned_counts_cut_bins_to_the_span_and_fold_the_rest(centuries):
     assert (cells["first"] <= cells["last"]).all()
 
 
+def test_a_few_senders_in_view_still_leave_the_rest_a_row_for_the_slider(centuries):
+    # A fortnight: a handful of letters, each sender with a row; the range slider's letters
+    # outside it, from every other sender, go to the row of others.
+    spec = timeline_spec(centuries, centuries, date(1850, 1, 1), date(1850, 1, 14))
+    assert spec["layout"]["yaxis"]["ticktext"][-1].startswith("<i>others: ")
+    total = sum(sum(c[2] for c in t["customdata"]) for t in _cell_traces(spec))
+    marks = [t for t in spec["data"] if t.get("customdata") and t["customdata"][0][0] == "message"]
+    drawn = total + sum(len(t["x"]) for t in marks)
+    assert drawn == int(centuries.messages[DATE].notna().sum())
+
+
 def test_binned_cells_say_their_count_and_dates_and_click_to_them(centuries):
     spec = timeline_spec(centuries, centuries, date(1800, 1, 1), date(1811, 12, 31))
     (cells,) = [t for t in _cell_traces(spec) if t["marker"]["opacity"] == 1]
