@@ -71,6 +71,8 @@ MUTED = "#767676"
 FONT = "Inter, 'Source Sans 3', 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 CONTEXT_ROW = "Context"
 SHORT_RANGE_DAYS = 14
+# Ticks on the timeline's axis over a long span, at most: each label keeps clear of the next.
+MOST_TICKS = 12
 # Context events stack in lanes this far apart (in rows) above the senders' rows.
 LANE_SPACING = 0.5
 # Days a character of an event's label covers on the whole-period axis, to keep labels apart.
@@ -474,6 +476,121 @@ def _curve(
 # --- timeline ----------------------------------------------------------------------------
 
 
+# --- the timeline's scale: marks or bins, rows, playback steps ----------------------------
+
+# One mark per letter while the dates shown hold at most this many; beyond, counts per bin.
+MOST_MARKS = 300
+# With more senders than this, the busiest TOP_ROWS keep a row and the rest share one.
+MOST_ROWS = 20
+TOP_ROWS = 15
+OTHERS_ROW = "\x00others"
+# Bins across the dates shown, at most: a 1920 px screen gives each ten pixels or more.
+MOST_BINS = 150
+BIN_DAYS = {"day": 1, "week": 7, "month": 30.44, "year": 365.25, "decade": 3652.5}
+# Playback walks day by day up to this many days shown, week by week up to PLAY_WEEKS_UP_TO,
+# month by month up to PLAY_MONTHS_UP_TO, and year by year beyond: 150 to 500 steps at most.
+PLAY_DAYS_UP_TO = 183
+PLAY_WEEKS_UP_TO = 3 * 366
+PLAY_MONTHS_UP_TO = 40 * 366
+
+
+def bin_unit(start: date, end: date, most: int = MOST_BINS) -> str:
+    """The finest of day, week, month, year or decade that splits [start, end] into at most
+    `most` bins."""
+    days = (end - start).days + 1
+    return next((unit for unit, size in BIN_DAYS.items() if days / size <= most), "decade")
+
+
+def bin_floor(days: pd.Series, unit: str) -> pd.Series:
+    """The first day of the bin each day falls in; weeks start on Monday, decades in a year
+    ending in 0."""
+    days = days.dt.normalize()
+    if unit == "day":
+        return days
+    if unit == "week":
+        return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
+    if unit == "month":
+        return days - pd.to_timedelta(days.dt.day - 1, unit="D")
+    years = days.dt.year if unit == "year" else days.dt.year // 10 * 10
+    return pd.to_datetime({"year": years, "month": 1, "day": 1})
+
+
+def next_bin(begin: date, unit: str) -> date:
+    """The first day of the bin after the one that starts (or contains) `begin`."""
+    if unit == "day":
+        return begin + timedelta(days=1)
+    if unit == "week":
+        return begin + timedelta(days=7)
+    if unit == "month":
+        return date(begin.year + begin.month // 12, begin.month % 12 + 1, 1)
+    if unit == "year":
+        return date(begin.year + 1, 1, 1)
+    return date(begin.year // 10 * 10 + 10, 1, 1)
+
+
+def timeline_rows(
+    counts: Mapping[str, int], every: list[str], most: int = MOST_ROWS, top: int = TOP_ROWS
+) -> tuple[list[str], int]:
+    """The senders that get a row of their own, and how many more share the last row.
+
+    Every sender of `every` while there are at most `most`; beyond, the `top` with the most
+    letters in `counts` (ties by id, so a redraw does not shuffle them), busiest first, and
+    OTHERS_ROW for everyone else with letters shown.
+    """
+    if len(every) <= most:
+        return every, 0
+    active = sorted((p for p, n in counts.items() if n > 0), key=lambda p: (-counts[p], p))
+    if len(active) <= top + 1:
+        return active, 0
+    return [*active[:top], OTHERS_ROW], len(active) - top
+
+
+def binned_counts(
+    messages: pd.DataFrame, row_of_sender: Mapping[str, str], unit: str, start: date, end: date
+) -> pd.DataFrame:
+    """Letters per row and bin among the dated `messages` in [start, end]: columns row, first
+    and last (the bin's days within [start, end]) and letters."""
+    days = messages[DATE]
+    inside = messages[days.notna() & (days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))]
+    cells = pd.DataFrame(
+        {
+            "row": inside[SENDER].map(row_of_sender).fillna(OTHERS_ROW),
+            "first": bin_floor(inside[DATE], unit),
+        }
+    )
+    counted = cells.groupby(["row", "first"], sort=True).size().rename("letters").reset_index()
+    counted["last"] = [
+        min(next_bin(day.date(), unit) - timedelta(days=1), end) for day in counted["first"]
+    ]
+    counted["first"] = [max(day.date(), start) for day in counted["first"]]
+    return counted[["row", "first", "last", "letters"]]
+
+
+def playback_unit(start: date, end: date) -> str:
+    """How far one playback step goes over [start, end]: a day, a week, a month or a year."""
+    days = (end - start).days + 1
+    if days <= PLAY_DAYS_UP_TO:
+        return "day"
+    if days <= PLAY_WEEKS_UP_TO:
+        return "week"
+    return "month" if days <= PLAY_MONTHS_UP_TO else "year"
+
+
+def playback_step(day: date, start: date, end: date) -> tuple[date, date]:
+    """The first and last day of the playback step holding `day`: weeks counted from `start`,
+    months and years by the calendar, each cut to [start, end]."""
+    unit = playback_unit(start, end)
+    if unit == "week":
+        first = start + timedelta(days=(day - start).days // 7 * 7)
+        last = first + timedelta(days=6)
+    elif unit == "day":
+        first = last = day
+    else:
+        first = date(day.year, day.month if unit == "month" else 1, 1)
+        last = next_bin(first, unit) - timedelta(days=1)
+    return max(first, start), min(last, end)
+
+
 def sender_rows(corpus: Corpus) -> list[str]:
     """Timeline rows, one per sender in the whole corpus, grouped by side."""
     people = corpus.people_by_id
@@ -496,17 +613,48 @@ def timeline_spec(
 
     `shown` is filtered by people and kind but not by date: the main axis zooms to
     [start, end] while the range slider below keeps the whole period in view to brush.
-    Playback's `day` is a band with a line through it, and its marks are ringed. The marks of
-    the `chosen` messages, whose records are open, have a square round them.
+    Playback's `day` is a band over its step (a day, week, month or year: playback_step) with
+    a line at its start, and the step's marks are ringed. The marks of the `chosen` messages,
+    whose records are open, have a square round them.
+
+    A view stays readable at any size: with more than MOST_MARKS letters in the dates shown
+    they are counted per row and bin (bin_unit) instead, and with more than MOST_ROWS senders
+    the busiest have rows and the rest share one (timeline_rows). A corpus too large to send
+    whole draws the letters outside the dates shown as coarse bins, for the range slider.
     """
     first, last = whole.period
+    messages = shown.messages
+    dated = messages[messages[DATE].notna()]
+    in_view = dated[(dated[DATE] >= pd.Timestamp(start)) & (dated[DATE] <= pd.Timestamp(end))]
     # A row for each sender of the messages filtered by person and kind: no empty rows.
-    rows = sender_rows(shown if not shown.messages.empty else whole)
+    source = shown if not messages.empty else whole
+    every = list(source.messages[SENDER].unique())
+    # Sorted by side and name only when each sender gets a row: a large corpus's thousands
+    # of senders are ranked by their letters instead (timeline_rows).
+    every = sender_rows(source) if len(every) <= MOST_ROWS else every
+    rows, others = timeline_rows(in_view[SENDER].value_counts().to_dict(), every)
+    if len(every) > MOST_ROWS and OTHERS_ROW not in rows:
+        # Few senders in the dates shown, but the range slider's letters around them come
+        # from many: those without a row of their own share one.
+        folded = set(dated[SENDER]) - set(rows)
+        rows, others = ([*rows, OTHERS_ROW], len(folded)) if folded else (rows, others)
     lanes = event_lanes(whole.events) if lanes is None else lanes
     context_height = LANE_SPACING * max(lanes.values(), default=0)
-    row_of = {p: context_height + 1 + i for i, p in enumerate(rows)}
-    labels = [escape(whole.label(p, codenames, short)) for p in rows]
-    messages = shown.messages
+    row_y = {p: context_height + 1 + i for i, p in enumerate(rows)}
+    # Senders folded into the last row stand at its height.
+    row_of = {p: row_y.get(p, row_y.get(OTHERS_ROW)) for p in set(dated[SENDER])}
+    row_of = {p: y for p, y in row_of.items() if y is not None}
+    labels = [
+        f"<i>others: {others:,} people</i>"
+        if p == OTHERS_ROW
+        else escape(whole.label(p, codenames, short))
+        for p in rows
+    ]
+    binned = len(in_view) > MOST_MARKS
+    has_context = int(not whole.events.empty)
+    # The whole corpus as marks while it is small (the range slider shows them all);
+    # a larger one sends marks for the dates shown only.
+    whole_marks = len(dated) <= MOST_MARKS
     ticks = date_ticks(start, end)
     figure = _Spec(
         _base_layout(
@@ -527,16 +675,17 @@ def timeline_spec(
                 "showgrid": True,
                 "gridcolor": "#ececec",
                 "tickvals": [_day_edge(day, 0) for day in ticks],
-                "ticktext": [_tick_text(day, i == 0) for i, day in enumerate(ticks)],
+                "ticktext": _tick_texts(ticks),
                 "hoverformat": "%d %b %Y",
             },
             yaxis={
                 # Plotly.py's template used to widen the margin for the names; dicts sent
                 # straight to the page have no template, so ask for it here.
                 "automargin": True,
-                "tickvals": [context_height / 2, *row_of.values()],
-                "ticktext": [f"<i>{CONTEXT_ROW}</i>", *labels],
-                "range": [context_height + len(rows) + 0.7, -0.7],
+                # A corpus without context events has no context row.
+                "tickvals": [context_height / 2] * has_context + list(row_y.values()),
+                "ticktext": [f"<i>{CONTEXT_ROW}</i>"] * has_context + labels,
+                "range": [context_height + len(rows) + 0.7, -0.7 if has_context else 0.3],
                 "fixedrange": True,
                 "showgrid": True,
                 "gridcolor": "#f2f2f2",
@@ -561,21 +710,55 @@ def timeline_spec(
         )
     )
     _add_events(figure, shown.events, lanes, start, end)
-    # An undated letter has no place on a time axis: the summary counts it, the records list it.
-    records = messages[messages[DATE].notna()].to_dict("records")
-    # Several messages from one sender on one day sit side by side in the row.
-    same_day: dict[tuple[str, object], list[str]] = {}
-    for row in records:
-        same_day.setdefault((row[SENDER], row[DATE]), []).append(row[MESSAGE_ID])
+    step = playback_step(day, start, end) if day is not None else None
     people = whole.people_by_id
+    rows_of_sender = {p: p if p in row_y else OTHERS_ROW for p in row_of}
+    if not whole_marks:
+        # Context for the range slider: the letters before and after the dates shown,
+        # counted in bins sized for the whole period.
+        unit = bin_unit(first.date(), last.date())
+        for low, high in (
+            (first.date(), start - timedelta(days=1)),
+            (end + timedelta(days=1), last.date()),
+        ):
+            cells = binned_counts(dated, rows_of_sender, unit, low, high)
+            _add_cells(
+                figure,
+                cells,
+                row_y,
+                whole,
+                codenames,
+                unit,
+                first.date(),
+                last.date(),
+                None,
+                faint=True,
+            )
+    records = [] if binned else (dated if whole_marks else in_view).to_dict("records")
+    if binned:
+        unit = bin_unit(start, end)
+        cells = binned_counts(in_view, rows_of_sender, unit, start, end)
+        labels_of = dict(zip(rows, labels, strict=True))
+        _add_cells(figure, cells, row_y, whole, codenames, unit, start, end, step, labels_of)
+        figure.add_trace(
+            _legend_entry(
+                f"letters per {unit}: larger and darker, more (against the row's busiest)",
+                "square",
+                "#3b6ea5",
+            )
+        )
+    # Several messages in one row on one day sit side by side in the row.
+    same_day: dict[tuple[float, object], list[str]] = {}
+    for row in records:
+        same_day.setdefault((row_of[row[SENDER]], row[DATE]), []).append(row[MESSAGE_ID])
     _add_spans(figure, records, row_of, same_day, people)
-    for certainty, symbol in CERTAINTY_SYMBOL.items():
+    for certainty, symbol in () if binned else CERTAINTY_SYMBOL.items():
         part = [row for row in records if row[DATE_CERTAINTY] == certainty]
         colours = [side_style(people[row[SENDER]][SIDE])[0] for row in part]
         figure.add_trace(
             _scatter(
                 x=[row[DATE] for row in part],
-                y=[row_of[row[SENDER]] + _stack_offset(row, same_day) for row in part],
+                y=[row_of[row[SENDER]] + _stack_offset(row, same_day, row_of) for row in part],
                 mode="markers",
                 name=CERTAINTY_LABEL[certainty],
                 marker={
@@ -590,19 +773,22 @@ def timeline_spec(
                 showlegend=False,
             )
         )
-    _add_timeline_key(
-        figure, sorted({people[p][SIDE] for p in rows}), set(whole.messages[DATE_CERTAINTY])
-    )
-    if day is not None:
-        _mark_day(
-            figure, day, [row for row in records if row[DATE].date() == day], row_of, same_day
+    if not binned:
+        _add_timeline_key(
+            figure,
+            sorted({people[p][SIDE] for p in rows if p != OTHERS_ROW}),
+            set(whole.messages[DATE_CERTAINTY]),
         )
+    if step is not None:
+        lit = [row for row in records if step[0] <= row[DATE].date() <= step[1]]
+        # Binned, the bins of the step are ringed (_add_cells), not letters.
+        _mark_day(figure, step, None if binned else lit, row_of, same_day)
     opened = [row for row in records if row[MESSAGE_ID] in chosen and row[SENDER] in row_of]
     if opened:
         figure.add_trace(
             _scatter(
                 x=[row[DATE] for row in opened],
-                y=[row_of[row[SENDER]] + _stack_offset(row, same_day) for row in opened],
+                y=[row_of[row[SENDER]] + _stack_offset(row, same_day, row_of) for row in opened],
                 mode="markers",
                 name=CHOSEN_LABEL,
                 marker={"symbol": "square-open", "size": 30, "color": INK, "line": {"width": 3}},
@@ -610,7 +796,7 @@ def timeline_spec(
                 showlegend=False,
             )
         )
-    if not any(start <= row[DATE].date() <= end for row in records):
+    if in_view.empty:
         figure.say(no_messages_text(start, end), y=0.55)
     if short:
         # A chart too small for full names has no room for event titles either (tap for
@@ -664,15 +850,38 @@ def _legend_entry(name: str, symbol: str, colour: str) -> dict:
 
 def date_ticks(start: date, end: date) -> list[date]:
     """Days to tick on the timeline's axis: every day of a short span, weeks, half months or
-    months of longer ones."""
+    months of longer ones; beyond a year, every so many months or years, a dozen ticks at most."""
     days = (end - start).days
-    every = pd.date_range(start, end, freq="D").date
-    if days < SHORT_RANGE_DAYS:
-        return list(every)
-    if days <= 45:
-        return list(every[::7])
-    wanted = (1, 15) if days <= 100 else (1,)
-    return [day for day in every if day.day in wanted] or [start]
+    if days <= 100:
+        every = pd.date_range(start, end, freq="D").date
+        if days < SHORT_RANGE_DAYS:
+            return list(every)
+        if days <= 45:
+            return list(every[::7])
+        return [day for day in every if day.day in (1, 15)] or [start]
+    for months in (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200):
+        if days / 30.44 / months <= MOST_TICKS:
+            break
+    index = start.year * 12 + start.month - 1
+    index = -(-index // months) * months
+    ticks = []
+    while True:
+        day = date(index // 12, index % 12 + 1, 1)
+        if day > end:
+            return ticks or [start]
+        if day >= start:
+            ticks.append(day)
+        index += months
+
+
+def _tick_texts(ticks: list[date]) -> list[str]:
+    """'1 Feb', with the year on the first tick and on each January's; only the year when
+    every tick falls on a 1 January."""
+    if len(ticks) > 1 and all((day.month, day.day) == (1, 1) for day in ticks):
+        return [f"{day.year}" for day in ticks]
+    return [
+        _tick_text(day, i == 0 or (day.month, day.day) == (1, 1)) for i, day in enumerate(ticks)
+    ]
 
 
 def _tick_text(day: date, first: bool) -> str:
@@ -682,29 +891,36 @@ def _tick_text(day: date, first: bool) -> str:
 
 def _mark_day(
     figure: _Spec,
-    day: date,
-    rows: list[dict],
-    row_of: dict[str, int],
-    same_day: dict[tuple[str, object], list[str]],
+    step: tuple[date, date],
+    rows: list[dict] | None,
+    row_of: dict[str, float],
+    same_day: dict[tuple[float, object], list[str]],
 ) -> None:
-    """Playback's day: a band behind the marks, a line at its middle, a ring round each mark."""
+    """Playback's step (a day, or the week, month or year it walks by): a band behind the
+    marks, a line at its first day, a ring round each of its marks."""
     common = {"type": "line", "xref": "x", "yref": "paper", "y0": 0, "y1": 1}
     figure.add_shape(
         **{**common, "type": "rect"},
-        x0=_day_edge(day, -0.5),
-        x1=_day_edge(day, 0.5),
+        x0=_day_edge(step[0], -0.5),
+        x1=_day_edge(step[1], 0.5),
         fillcolor=HIGHLIGHT,
         opacity=0.35,
         line={"width": 0},
         layer="below",
     )
     figure.add_shape(
-        **common, x0=_day_edge(day, 0), x1=_day_edge(day, 0), line={"color": INK, "width": 2}
+        **common,
+        x0=_day_edge(step[0], 0),
+        x1=_day_edge(step[0], 0),
+        line={"color": INK, "width": 2},
     )
+    if rows is None:
+        return
     figure.add_trace(
         _scatter(
             x=[row[DATE] for row in rows] or [None],
-            y=[row_of[row[SENDER]] + _stack_offset(row, same_day) for row in rows] or [None],
+            y=[row_of[row[SENDER]] + _stack_offset(row, same_day, row_of) for row in rows]
+            or [None],
             mode="markers",
             name=LIT_LABEL,
             marker={"symbol": "circle-open", "size": 28, "color": INK, "line": {"width": 3}},
@@ -714,17 +930,111 @@ def _mark_day(
     )
 
 
-def _stack_offset(row: Mapping, same_day: dict[tuple[str, object], list[str]]) -> float:
+def _stack_offset(
+    row: Mapping, same_day: dict[tuple[float, object], list[str]], row_of: dict[str, float]
+) -> float:
     """How far a mark sits from its row's centre, so same-day messages do not hide each other."""
-    group = same_day[(row[SENDER], row[DATE])]
+    group = same_day[(row_of[row[SENDER]], row[DATE])]
     return (group.index(row[MESSAGE_ID]) - (len(group) - 1) / 2) * 0.28
+
+
+# Shades of the bins, light to dark: how many letters a bin holds, with its size.
+BIN_SHADES = [[0, "#c6dbef"], [0.5, "#4a86bf"], [1, "#08306b"]]
+
+
+def _add_cells(
+    figure: _Spec,
+    cells: pd.DataFrame,
+    row_y: dict[str, float],
+    whole: Corpus,
+    codenames: bool,
+    unit: str,
+    start: date,
+    end: date,
+    step: tuple[date, date] | None,
+    labels: dict[str, str] | None = None,
+    faint: bool = False,
+) -> None:
+    """Letters counted per row and bin: a square in the middle of the bin's days, whose hover
+    says how many and when and whose click shows those dates (its customdata also carries the
+    count). `faint` ones stand outside the dates shown, for the range slider.
+
+    A square is as large and dark as its count against the busiest bin of its own row: the
+    row of others, many people together, would otherwise shrink every named row to dots."""
+    if cells.empty:
+        return
+    across = ((end - start).days + 1) / BIN_DAYS[unit]
+    # A bin's square fits the bin's width on a plot about 1400 px wide.
+    largest = min(22.0, max(7.0, 1400 / across * 0.9))
+    share = (cells["letters"] / cells.groupby("row")["letters"].transform("max")).tolist()
+    sizes = [4 + (largest - 4) * math.sqrt(part) for part in share]
+    names = labels or {}
+    hovers = []
+    for row, low, high, count in cells.itertuples(index=False):
+        who = names.get(row) or (
+            "others" if row == OTHERS_ROW else escape(whole.label(row, codenames))
+        )
+        hovers.append(
+            f"<b>{count:,} letter{'s' if count != 1 else ''}</b><br>{describe_span(low, high)}"
+            f"<br>{who}" + ("" if faint else "<br>Click to show these dates")
+        )
+    xs = [
+        _day_edge(low, (high - low).days / 2)
+        for low, high in zip(cells["first"], cells["last"], strict=True)
+    ]
+    ys = [row_y[row] for row in cells["row"]]
+    figure.add_trace(
+        _scatter(
+            x=xs,
+            y=ys,
+            mode="markers",
+            name=f"letters per {unit}",
+            marker={
+                "symbol": "square",
+                "size": sizes,
+                "color": share,
+                "colorscale": BIN_SHADES,
+                "cmin": 0,
+                "cmax": 1,
+                "opacity": 0.5 if faint else 1,
+                "line": {"width": 0},
+            },
+            customdata=[
+                ["bin", f"{low.isoformat()}/{high.isoformat()}", int(count)]
+                for low, high, count in zip(
+                    cells["first"], cells["last"], cells["letters"], strict=True
+                )
+            ],
+            hovertext=hovers,
+            hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    if step is not None:
+        lit = (cells["first"] <= step[1]) & (cells["last"] >= step[0])
+        figure.add_trace(
+            _scatter(
+                x=[x for x, on in zip(xs, lit, strict=True) if on] or [None],
+                y=[y for y, on in zip(ys, lit, strict=True) if on] or [None],
+                mode="markers",
+                name=LIT_LABEL,
+                marker={
+                    "symbol": "square-open",
+                    "size": [s + 10 for s, on in zip(sizes, lit, strict=True) if on] or 10,
+                    "color": INK,
+                    "line": {"width": 2.5},
+                },
+                hoverinfo="skip",
+                showlegend=True,
+            )
+        )
 
 
 def _add_spans(
     figure: _Spec,
     records: list[dict],
-    row_of: dict[str, int],
-    same_day: dict[tuple[str, object], list[str]],
+    row_of: dict[str, float],
+    same_day: dict[tuple[float, object], list[str]],
     people: dict[str, dict],
 ) -> None:
     """A letter dated by a month, a year or a span: a line across the days it may have been
@@ -739,7 +1049,7 @@ def _add_spans(
         high = row[DATE_TO] if pd.notna(row[DATE_TO]) else row[DATE]
         if low == high:
             continue
-        y = row_of[row[SENDER]] + _stack_offset(row, same_day)
+        y = row_of[row[SENDER]] + _stack_offset(row, same_day, row_of)
         xs.extend([_day_edge(low.date(), -0.5), _day_edge(high.date(), 0.5), None])
         ys.extend([y, y, None])
         colours.add(side_style(people[row[SENDER]][SIDE])[0])

@@ -187,15 +187,22 @@ def test_every_edition_is_served(path):
     outputs = render_page(Context.build(corpus), "", "/")
     network, timeline = outputs[0], outputs[1]
     assert network["data"] and timeline["layout"]["xaxis"]["type"] == "date"
-    # Every dated letter is on the timeline once, and every undated one is left to the records.
-    drawn = {
-        point[1]
+    # Every dated letter is on the timeline once, as a mark or counted in a bin, and every
+    # undated one is left to the records.
+    dated = set(corpus.messages.dropna(subset=["date"])["message_id"])
+    points = [
+        (trace, point)
         for trace in timeline["data"]
         for point in trace.get("customdata") or []
-        if point and point[0] == "message"
-    }
-    dated = set(corpus.messages.dropna(subset=["date"])["message_id"])
-    assert drawn == dated
+        if point and point[0] in ("message", "bin")
+    ]
+    marks = {point[1] for _, point in points if point[0] == "message"}
+    binned = sum(
+        point[2]
+        for trace, point in points
+        if point[0] == "bin" and trace["marker"].get("opacity", 1) == 1
+    )
+    assert (marks == dated and not binned) or (not marks and binned == len(dated))
 
 
 def test_an_edition_is_cited_by_its_own_title(brahm):

@@ -229,9 +229,16 @@ def test_the_last_step_offers_to_finish_and_a_step_without_references_says_so(co
 
 def test_slider_marks_for_short_and_long_spans(corpus):
     assert exhibit.slider_marks(date(1949, 1, 14), date(1949, 1, 14), corpus) == {13: "14 Jan"}
-    # A month's first day too close to the start would print over it, so it is left out.
+    # A month's first day too close to the start would print over it, so it is left out;
+    # twelve days away it has room (the kiosk's 760 px slider gives it 114 px).
+    assert exhibit.slider_marks(date(1949, 1, 27), date(1949, 4, 10), corpus) == {
+        26: "27 Jan",
+        59: "1 Mar",
+        90: "1 Apr",
+    }
     assert exhibit.slider_marks(date(1949, 1, 20), date(1949, 4, 10), corpus) == {
         19: "20 Jan",
+        31: "1 Feb",
         59: "1 Mar",
         90: "1 Apr",
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
 import pandas as pd
@@ -11,7 +11,7 @@ from dash import html
 
 from dashboard import ids
 from dashboard.export import MESSAGES
-from dashboard.figures import CERTAINTY_LABEL
+from dashboard.figures import CERTAINTY_LABEL, MOST_MARKS, bin_floor, bin_unit, next_bin
 from dashboard.graph import MESSAGE_IDS, RELAYED, SOURCE_NODE, TARGET_NODE, WEIGHT, edges
 from dashboard.model import (
     CATEGORY,
@@ -162,6 +162,8 @@ def timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlternative:
     messages, events = shown.messages, shown.events
     span = _span(state.start, state.end)
     name = partial(whole.label, codenames=state.codenames)
+    if messages[DATE].notna().sum() > MOST_MARKS:
+        return _binned_timeline(whole, shown, state)
     if messages.empty:
         sentence = f"No messages, {span}."
     else:
@@ -220,6 +222,36 @@ def timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlternative:
         tuple(row for _, row in dated[:TABLE_ROWS]),
         len(messages) + len(events),
     )
+
+
+def _binned_timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlternative:
+    """A timeline that counts its letters per bin (figures.timeline_spec) is described by its
+    bins: a row for each with letters, and who wrote most of them."""
+    messages = shown.messages
+    dated = messages[messages[DATE].notna()]
+    unit = bin_unit(state.start, state.end)
+    rows = []
+    for first, group in dated.groupby(bin_floor(dated[DATE], unit)):
+        low = max(first.date(), state.start)
+        high = min(next_bin(first.date(), unit) - timedelta(days=1), state.end)
+        busiest = group[SENDER].value_counts().head(3)
+        most = ", ".join(f"{whole.label(p, state.codenames)} ({n})" for p, n in busiest.items())
+        rows.append((day_text(low), day_text(high), f"{len(group):,}", most))
+    per_bin = [int(row[2].replace(",", "")) for row in rows]
+    top = per_bin.index(max(per_bin))
+    sentence = (
+        f"{_count(len(dated), 'message')}, {_span(state.start, state.end)}: too many to mark "
+        f"one by one, so the timeline counts them by {unit}, in {_count(len(rows), unit)} "
+        f"with messages. The busiest {unit} {'is' if unit == 'day' else 'begins'} "
+        f"{rows[top][0]}, with "
+        f"{_count(per_bin[top], 'message')}."
+    )
+    if len(dated) < len(messages):
+        sentence += f" {_count(len(messages) - len(dated), 'undated message')} not placed."
+    if state.day:
+        sentence += f" A band marks the playback step from {day_text(state.day)}."
+    caption = f"Messages on the timeline, counted by {unit}"
+    return TextAlternative(sentence, caption, ("From", "To", "Messages", "Most from"), tuple(rows))
 
 
 def flow(

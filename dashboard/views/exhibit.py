@@ -1,4 +1,4 @@
-"""The exhibit: playback day by day, the guided story, and the kiosk's attract loop."""
+"""The exhibit: playback step by step, the guided story, and the kiosk's attract loop."""
 
 from __future__ import annotations
 
@@ -10,10 +10,17 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.context import Context
-from dashboard.figures import MUTED, faded_flow_spec, without_title
+from dashboard.figures import (
+    MUTED,
+    faded_flow_spec,
+    playback_step,
+    playback_unit,
+    without_title,
+)
 from dashboard.model import (
     ARCHIVE_REFS,
     COPIES,
+    DATE,
     MESSAGE_ID,
     SOURCE,
     TEXT,
@@ -32,6 +39,16 @@ DEFAULT_IDLE_SECONDS = 90.0
 KIOSK_CONFIG = "kiosk-config"
 # The browser function, in window.dccFunctions, that turns the slider's number into a day.
 DAY_TOOLTIP = "dispatchesDay"
+# The day slider's marks are chosen to fit its narrowest common frame: the kiosk at 1920 px
+# gives it 760 px and prints its marks in 20 px type (about 12 px a character); the page's is
+# wider (1100 px) and smaller (12.8 px).
+SLIDER_WIDTH_PX = 760
+MARK_CHAR_PX = 12.0
+MARK_GAP_PX = 16
+MOST_SLIDER_MARKS = 12
+# Spans up to this many days are marked at their two ends only.
+SHORT_SLIDER_DAYS = 45
+STEP_WORDS = {"day": "day by day", "week": "week by week", "month": "month by month"}
 PLAY_ICON, PAUSE_ICON = "▶", "❚❚"
 
 
@@ -223,14 +240,80 @@ def _no_copies_sentence(corpus: Corpus, state: ViewState) -> str:
     )
 
 
-def slider_marks(start: date, end: date, corpus: Corpus) -> dict[int, str]:
-    """Labels along the day slider: the first of each month, or the ends of a short span."""
-    if (end - start).days <= 45:
-        days = [start, end] if start != end else [start]
-    else:
-        months = pd.date_range(start, end, freq="MS").date
-        days = [start, *(m for m in months if (m - start).days > 12)]
-    return {day_offset(day, corpus): f"{day.day} {day:%b}" for day in days}
+def slider_marks(
+    start: date,
+    end: date,
+    corpus: Corpus,
+    width_px: float = SLIDER_WIDTH_PX,
+    char_px: float = MARK_CHAR_PX,
+) -> dict[int, str]:
+    """Labels along the day slider, as many as fit its width without touching: the ends of a
+    short span; else its first day and the first of every month, two, three or six months;
+    else every year, two, five, ten... years, labelled with the year alone."""
+    for days, yearly in _mark_choices(start, end):
+        labels = [
+            f"{day.year}" if yearly else _mark_label(day, start, end, i == 0)
+            for i, day in enumerate(days)
+        ]
+        if not yearly and (end - start).days > SHORT_SLIDER_DAYS:
+            # A month's first day too close to the start would print over it: left out.
+            keep = [0] + [
+                i
+                for i in range(1, len(days))
+                if _apart(days[0], days[i], labels[0], labels[i], start, end, width_px, char_px)
+            ]
+            days, labels = [days[i] for i in keep], [labels[i] for i in keep]
+        if len(days) <= MOST_SLIDER_MARKS and all(
+            _apart(days[i - 1], days[i], labels[i - 1], labels[i], start, end, width_px, char_px)
+            for i in range(1, len(days))
+        ):
+            return {day_offset(day, corpus): text for day, text in zip(days, labels, strict=True)}
+    return {day_offset(start, corpus): f"{start.year}"}
+
+
+def _mark_choices(start: date, end: date) -> list[tuple[list[date], bool]]:
+    """The sets of days the slider may mark, from the most to the fewest, each saying whether
+    it marks years (labelled with the year alone)."""
+    if (end - start).days <= SHORT_SLIDER_DAYS:
+        return [([start, end] if start != end else [start], False), ([start], False)]
+    choices = []
+    every = pd.date_range(start, end, freq="MS").date
+    for months in (1, 2, 3, 6):
+        firsts = every
+        # Calendar quarters and halves, not every third month from the start.
+        firsts = [m for m in firsts if (m.month - 1) % months == 0 and m > start]
+        if len(firsts) < MOST_SLIDER_MARKS * 2:
+            choices.append(([start, *firsts], False))
+    for years in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        begin = start.year + ((start.month, start.day) != (1, 1))
+        first = -(-begin // years) * years
+        if (end.year - first) // years + 1 > MOST_SLIDER_MARKS * 2:
+            continue
+        choices.append(([date(y, 1, 1) for y in range(first, end.year + 1, years)], True))
+    return [(days, yearly) for days, yearly in choices if days]
+
+
+def _mark_label(day: date, start: date, end: date, first: bool) -> str:
+    """'1 Mar' within one year; across years 'Mar 1895', and the first '14 Feb 1894'."""
+    if start.year == end.year:
+        return f"{day.day} {day:%b}"
+    return f"{day.day} {day:%b %Y}" if first else f"{day:%b %Y}"
+
+
+def _apart(
+    one: date,
+    other: date,
+    one_label: str,
+    other_label: str,
+    start: date,
+    end: date,
+    width_px: float,
+    char_px: float,
+) -> bool:
+    """Whether two marks' labels, centred on their days, keep MARK_GAP_PX between them."""
+    per_day = width_px / max((end - start).days, 1)
+    needed = (len(one_label) + len(other_label)) * char_px / 2 + MARK_GAP_PX
+    return abs((other - one).days) * per_day >= needed
 
 
 def controls(corpus: Corpus, state: ViewState) -> tuple[str, int]:
@@ -259,17 +342,23 @@ def render(corpus: Corpus, shown: Corpus, state: ViewState) -> tuple:
 
 
 def day_label(shown: Corpus, state: ViewState) -> list:
-    """The date shown large: the day playback stands on, or the span of the dates shown."""
+    """The date shown large: the step playback stands on (a day, or the week, month or year
+    it walks by over a longer span), or the span of the dates shown."""
+    unit = playback_unit(state.start, state.end)
     if state.day is None:
         span = describe_span(state.start, state.end)
-        hint = "Press Play to walk through it day by day"
+        hint = f"Press Play to walk through it {STEP_WORDS.get(unit, 'year by year')}"
         return [html.Span(span, className="play-day"), html.Span(hint, className="play-count")]
-    sent = len(shown.sent_on(state.day))
-    count = f"{sent} message{'s' if sent != 1 else ''} sent this day" if sent else "No messages"
-    return [
-        html.Span(f"{state.day.day} {state.day:%B %Y}", className="play-day"),
-        html.Span(count, className="play-count"),
-    ]
+    if unit == "day":
+        sent = len(shown.sent_on(state.day))
+        when, this = f"{state.day.day} {state.day:%B %Y}", "this day"
+    else:
+        first, last = playback_step(state.day, state.start, state.end)
+        days = shown.messages[DATE]
+        sent = int(((days >= pd.Timestamp(first)) & (days <= pd.Timestamp(last))).sum())
+        when, this = describe_span(first, last), f"this {unit}"
+    count = f"{sent} message{'s' if sent != 1 else ''} sent {this}" if sent else "No messages"
+    return [html.Span(when, className="play-day"), html.Span(count, className="play-count")]
 
 
 def story_text(corpus: Corpus, state: ViewState) -> list:

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from dashboard import ids
-from dashboard.figures import flow_click_targets
+from dashboard.figures import flow_click_targets, next_bin, playback_step, playback_unit
 from dashboard.model import END, MEMBER, MESSAGE_ID, PEOPLE, START, Corpus, split_list
 from dashboard.state import (
     SPEEDS,
@@ -117,7 +117,23 @@ def _click(state: ViewState, value: object, corpus: Corpus) -> ViewState:
         return state.with_changes(event=None, message=tuple(key.split(",")))
     if kind == "event":
         return state.with_changes(event=key, message=())
+    if kind == "bin":
+        return _drill(state, key, corpus)
     return state
+
+
+def _drill(state: ViewState, key: str, corpus: Corpus) -> ViewState:
+    """A click on a timeline's bin ('1894-03-01/1894-03-31') shows its dates, as a brush
+    over them would."""
+    low, _, high = key.partition("/")
+    start, end = read_day(low), read_day(high)
+    first, last = (day.date() for day in corpus.period)
+    if start is None or end is None or start > end or end < first or start > last:
+        return state
+    start, end = max(start, first), min(end, last)
+    if (start, end) == (state.start, state.end):
+        return state
+    return state.with_changes(start=start, end=end, message=(), event=None)
 
 
 def _flow_click(state: ViewState, value: object, corpus: Corpus) -> ViewState:
@@ -182,18 +198,32 @@ def _play(state: ViewState, value: object, corpus: Corpus) -> ViewState:
 
 
 def _tick(state: ViewState, value: object, corpus: Corpus) -> ViewState:
-    """One day on; at the last day playback stops, or starts again in the attract loop."""
+    """One step on (next_step); at the last step playback stops, or starts again in the
+    attract loop."""
     if not state.playing:
         return state
     if state.day is None:
         return state.with_changes(day=state.start)
-    if state.day >= state.end:
+    day = next_step(state.day, state.start, state.end)
+    if day > state.end:
         return (
             state.with_changes(day=state.start)
             if state.attract
             else state.with_changes(playing=False)
         )
-    return state.with_changes(day=state.day + timedelta(days=1))
+    return state.with_changes(day=day)
+
+
+def next_step(day: date, start: date, end: date) -> date:
+    """The first day of the playback step after the one holding `day` (playback_step): a
+    day, a week, a month or a year on, as the span [start, end] asks."""
+    unit = playback_unit(start, end)
+    first = playback_step(day, start, end)[0]
+    if unit == "week":
+        return first + timedelta(days=7)
+    if unit == "day":
+        return first + timedelta(days=1)
+    return next_bin(date(first.year, first.month if unit == "month" else 1, 1), unit)
 
 
 def _speed(state: ViewState, value: object, corpus: Corpus) -> ViewState:
@@ -208,7 +238,7 @@ def day_offset(day: date, corpus: Corpus) -> int:
 
 
 def _scrub(state: ViewState, value: object, corpus: Corpus) -> ViewState:
-    """Dragging the day slider moves playback to that day, within the dates shown."""
+    """Dragging the day slider moves playback to that day's step, within the dates shown."""
     offset = read_whole(value)
     if offset is None:
         return state
@@ -216,7 +246,8 @@ def _scrub(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     # Clamped before it becomes a date: a slider sends offsets within the corpus, a script
     # may send 10**9, which no date can hold.
     offset = min(max(offset, day_offset(state.start, corpus)), day_offset(state.end, corpus))
-    day = first + timedelta(days=offset)
+    # The thumb lands on the first day of the playback step it stands in.
+    day = playback_step(first + timedelta(days=offset), state.start, state.end)[0]
     return state if day == state.day else state.with_changes(day=day, message=(), event=None)
 
 
