@@ -27,6 +27,7 @@ PARAMETERS: dict[str, str] = {
     "speed": "playback speed: `slow`, `normal` (the default) or `fast`",
     "step": "guided story step shown (1, 2...); its buttons also write the step's dates and people",
     "attract": "`on` while the kiosk's idle loop plays, until a visitor touches the screen",
+    "labels": "how many people the network names at most, the busiest first (default: 40)",
 }
 DEFAULT_LOOK = "default"
 LOOKS = (DEFAULT_LOOK, "presentation")
@@ -34,6 +35,10 @@ LIST_SEPARATOR = ","
 DEFAULT_SPEED = "normal"
 SPEEDS = ("slow", DEFAULT_SPEED, "fast")
 ON = "on"
+# People named on the network when more are in view than fit (the `labels` parameter).
+DEFAULT_LABELS = 40
+MAX_LABELS = 1000
+_COUNT = re.compile(r"[0-9]{1,6}")
 # A value is quoted in a warning up to this many characters; a link may hold anything.
 QUOTED_CHARACTERS = 40
 # Warnings shown for one link; a link with more problems gets a count of the rest.
@@ -60,6 +65,7 @@ class ViewState:
     speed: str = DEFAULT_SPEED
     step: int | None = None
     attract: bool = False
+    labels: int = DEFAULT_LABELS
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -96,6 +102,8 @@ class ViewState:
             pairs.append(("step", str(self.step)))
         if self.attract:
             pairs.append(("attract", ON))
+        if self.labels != DEFAULT_LABELS:
+            pairs.append(("labels", str(self.labels)))
         return "?" + urlencode(pairs, safe=LIST_SEPARATOR) if pairs else ""
 
     @classmethod
@@ -171,6 +179,7 @@ class ViewState:
             warnings.append(f"look={quoted(look)} is not understood; use look=presentation.")
             look = DEFAULT_LOOK
         day, playing, speed, step, attract = _exhibit_params(params, start, end, corpus, warnings)
+        labels = _labels_param(params, warnings)
         unknown = sorted(set(params) - set(PARAMETERS))
         if unknown:
             listed = ", ".join(quoted(key) for key in unknown[:MAX_WARNINGS])
@@ -189,6 +198,7 @@ class ViewState:
             speed=speed,
             step=step,
             attract=attract,
+            labels=labels,
             warnings=_capped(warnings),
         )
 
@@ -290,6 +300,24 @@ def _exhibit_params(
                 f"{'s' if steps != 1 else ''}."
             )
     return day, switches[0], speed, step, switches[1]
+
+
+def _labels_param(params: dict[str, str], warnings: list[str]) -> int:
+    """How many people the network names: a whole number up to MAX_LABELS."""
+    text = params.get("labels", "").strip()
+    if not text:
+        return DEFAULT_LABELS
+    if not _COUNT.fullmatch(text):
+        warnings.append(
+            f"labels={quoted(text)} is not a number of people; naming up to {DEFAULT_LABELS}."
+        )
+        return DEFAULT_LABELS
+    if int(text) > MAX_LABELS:
+        warnings.append(
+            f"labels={quoted(text)} is more than can be named; naming up to {MAX_LABELS}."
+        )
+        return MAX_LABELS
+    return int(text)
 
 
 def _list_param(params: dict[str, str], key: str) -> list[str]:
