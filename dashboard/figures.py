@@ -401,7 +401,9 @@ def large_network_spec(
         )
     titles = shown.messages.set_index(MESSAGE_ID)[TITLE].to_dict()
     if len(table) <= CURVED_EDGES_MAX:
-        _add_curved_edges(figure, whole, table, positions, degrees, most, lit, chosen, titles)
+        _add_curved_edges(
+            figure, whole, table, positions, degrees, most, lit, chosen, titles, codenames
+        )
         drawn = len(table)
         pairs = drawn
     else:
@@ -548,6 +550,7 @@ def _add_curved_edges(
     lit: frozenset[str] | None,
     chosen: tuple[str, ...],
     titles: dict[str, str],
+    codenames: bool,
 ) -> None:
     """The few edges of a narrow view of a large corpus, drawn as the small corpus's are:
     a curve, an arrowhead and a hit area each, kept clear of the nodes in view."""
@@ -567,7 +570,7 @@ def _add_curved_edges(
             trace["opacity"] = arrow["opacity"] = FADED
         figure.add_trace(trace)
         figure.add_annotation(arrow)
-        hits.append(_edge_hits(trace, edge, _edge_hover(whole, edge, titles, False), reach))
+        hits.append(_edge_hits(trace, edge, _edge_hover(whole, edge, titles, codenames), reach))
     for hit in hits:
         figure.add_trace(hit)
 

@@ -47,7 +47,7 @@ LAYOUT_CORE = 300
 LAYOUT_ITERATIONS = 60
 LAYOUT_SEED = 1949
 # Bump when the layout's rules change, so that positions cached by older rules are not read.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 
 
 def legs(messages: pd.DataFrame) -> pd.DataFrame:
@@ -336,7 +336,7 @@ def _place_the_rest(
             k = satellites.get(anchor, 0)
             satellites[anchor] = k + 1
             angle = k * GOLDEN_ANGLE
-            distance = step * math.sqrt(k + 1) / 2
+            distance = step * math.sqrt(k + 1)
             ax, ay = placed[anchor]
             placed[person] = (ax + distance * math.cos(angle), ay + distance * math.sin(angle))
         if len(left) == len(waiting):
