@@ -7,7 +7,15 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from dashboard import figures
-from dashboard.graph import LABEL_FONT_PX, layout_positions
+from dashboard.graph import (
+    CIRCLE_MAX_PEOPLE,
+    DEFAULT_HEIGHT_PX,
+    DEFAULT_WIDTH_PX,
+    LABEL_FONT_PX,
+    cached_force_positions,
+    layout_positions,
+    node_degrees,
+)
 from dashboard.model import PERSON_ID, Corpus
 from dashboard.state import ViewState
 
@@ -35,33 +43,9 @@ class Context:
     def build(cls, corpus: Corpus) -> Context:
         # The filter's indexes: built with the rest of start-up, not in a visitor's request.
         _ = corpus.index
-        labels = {
-            person: [corpus.label(person), corpus.label(person, codenames=True)]
-            for person in corpus.people[PERSON_ID]
-        }
-        short_labels = {
-            person: [corpus.label(person, short=True), corpus.label(person, True, short=True)]
-            for person in corpus.people[PERSON_ID]
-        }
         return cls(
             corpus=corpus,
-            positions={
-                "default": layout_positions(corpus, labels, font_px=LABEL_FONT_PX),
-                "presentation": layout_positions(
-                    corpus,
-                    labels,
-                    width_px=PRESENTATION_SIZE_PX[0],
-                    height_px=PRESENTATION_SIZE_PX[1],
-                    font_px=PRESENTATION_FONT_PX,
-                ),
-                "narrow": layout_positions(
-                    corpus,
-                    short_labels,
-                    width_px=NARROW_SIZE_PX[0],
-                    height_px=NARROW_SIZE_PX[1],
-                    font_px=figures.NARROW_FONT_PX,
-                ),
-            },
+            positions=network_positions(corpus),
             event_lanes=figures.event_lanes(corpus.events),
         )
 
@@ -97,6 +81,9 @@ class Context:
                 figures.no_messages_text(state.start, last),
                 short=short,
                 chosen=state.message,
+                people=state.people,
+                labels=state.labels,
+                frame=self.network_frame(state.look, narrow),
             )
         elif view == "timeline":
             undated = self.corpus.filter(people=state.people or None, kinds=state.kinds or None)
@@ -131,8 +118,52 @@ class Context:
             spec = figures.narrow_look(spec, view)
         return spec
 
+    @staticmethod
+    def network_frame(look: str, narrow: bool) -> tuple[int, int, int]:
+        """The smallest network chart a look is drawn in, and its type size, in px: names are
+        fitted to it, so they do not meet in any larger chart."""
+        if narrow:
+            return (*NARROW_SIZE_PX, figures.NARROW_FONT_PX)
+        if look == "presentation":
+            return (*PRESENTATION_SIZE_PX, PRESENTATION_FONT_PX)
+        return (DEFAULT_WIDTH_PX, DEFAULT_HEIGHT_PX, LABEL_FONT_PX)
+
     def figure(
         self, view: str, state: ViewState, shown: Corpus | None = None, narrow: bool = False
     ) -> go.Figure:
         """The same figure as a plotly object: exports and embeds call this."""
         return figures.as_figure(self.spec(view, state, shown, narrow))
+
+
+def network_positions(corpus: Corpus) -> dict[str, dict[str, tuple[float, float]]]:
+    """Each look's node positions. A small corpus sits on a circle spaced for every name at
+    each look's size; a larger one has one force layout for all looks (cached on disk), and
+    its names are chosen when a figure is drawn, by what fits."""
+    if len(node_degrees(corpus.messages)) > CIRCLE_MAX_PEOPLE:
+        positions = cached_force_positions(corpus.messages)
+        return {"default": positions, "presentation": positions, "narrow": positions}
+    labels = {
+        person: [corpus.label(person), corpus.label(person, codenames=True)]
+        for person in corpus.people[PERSON_ID]
+    }
+    short_labels = {
+        person: [corpus.label(person, short=True), corpus.label(person, True, short=True)]
+        for person in corpus.people[PERSON_ID]
+    }
+    return {
+        "default": layout_positions(corpus, labels, font_px=LABEL_FONT_PX),
+        "presentation": layout_positions(
+            corpus,
+            labels,
+            width_px=PRESENTATION_SIZE_PX[0],
+            height_px=PRESENTATION_SIZE_PX[1],
+            font_px=PRESENTATION_FONT_PX,
+        ),
+        "narrow": layout_positions(
+            corpus,
+            short_labels,
+            width_px=NARROW_SIZE_PX[0],
+            height_px=NARROW_SIZE_PX[1],
+            font_px=figures.NARROW_FONT_PX,
+        ),
+    }

@@ -11,6 +11,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.graph import (
+    CIRCLE_MAX_PEOPLE,
+    DEFAULT_HEIGHT_PX,
+    DEFAULT_WIDTH_PX,
     LABEL_FONT_PX,
     MESSAGE_IDS,
     RELAYED,
@@ -18,6 +21,7 @@ from dashboard.graph import (
     TARGET_NODE,
     WEIGHT,
     edges,
+    fit_labels,
     node_degrees,
 )
 from dashboard.model import (
@@ -46,7 +50,7 @@ from dashboard.model import (
     date_words,
     people_in,
 )
-from dashboard.state import describe_span
+from dashboard.state import DEFAULT_LABELS, describe_span
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency. Each side also has
 # its own marker shape, so colour is never the only thing that tells sides apart.
@@ -189,6 +193,9 @@ def network_spec(
     empty_text: str = "No messages match the filter",
     short: bool = False,
     chosen: tuple[str, ...] = (),
+    people: tuple[str, ...] = (),
+    labels: int = DEFAULT_LABELS,
+    frame: tuple[int, int, int] = (DEFAULT_WIDTH_PX, DEFAULT_HEIGHT_PX, LABEL_FONT_PX),
 ) -> dict:
     """Everyone in the whole corpus at fixed positions; the shown messages as directed edges.
 
@@ -196,9 +203,26 @@ def network_spec(
     Edge width counts messages; relayed hops are dashed so the route can be followed.
     During playback `lit` holds the day's messages: they glow, their people are outlined, and
     the rest fades (all of it on a day when nothing was sent). None when nothing plays.
+    At most `labels` people are named, the busiest first. A corpus of more than
+    CIRCLE_MAX_PEOPLE people is drawn by `large_network_spec`, for a chart of `frame`
+    (width, height and type size in px); `people` are the ones the filter chose.
     """
     if not positions:
         return empty_spec("This corpus has no messages to draw.")
+    if len(positions) > CIRCLE_MAX_PEOPLE:
+        return large_network_spec(
+            whole,
+            shown,
+            positions,
+            codenames,
+            lit,
+            empty_text,
+            short,
+            chosen,
+            people,
+            labels,
+            frame,
+        )
     figure = _Spec(
         _base_layout(
             xaxis={"visible": False, "range": [-0.02, 1.02], "fixedrange": True},
@@ -237,9 +261,11 @@ def network_spec(
         figure.add_trace(hit)
     on_day = shown.messages[shown.messages[MESSAGE_ID].isin(lit or ())]
     lit_people = people_in(on_day)
-    people = whole.people_by_id
-    for side in sorted({people[p][SIDE] for p in positions}):
-        members = [p for p in sorted(positions) if people[p][SIDE] == side]
+    everyone = whole.people_by_id
+    # Every name fits the circle; a researcher who asks for fewer gets the busiest.
+    named = set(sorted(positions, key=lambda p: (-int(degrees.get(p, 0)), p))[: max(labels, 0)])
+    for side in sorted({everyone[p][SIDE] for p in positions}):
+        members = [p for p in sorted(positions) if everyone[p][SIDE] == side]
         colour, symbol = side_style(side)
         counts = [int(degrees.get(p, 0)) for p in members]
         figure.add_trace(
@@ -248,7 +274,9 @@ def network_spec(
                 y=[positions[p][1] for p in members],
                 mode="markers+text",
                 name=escape(side or "other"),
-                text=[escape(whole.label(p, codenames, short)) for p in members],
+                text=[
+                    escape(whole.label(p, codenames, short)) if p in named else "" for p in members
+                ],
                 # Labels face outward, away from the lines that meet in the middle.
                 textposition=[
                     "top center" if positions[p][1] > 0.5 else "bottom center" for p in members
@@ -303,6 +331,346 @@ def network_spec(
         # Centred between the nodes on the circle, where no label stands.
         figure.say(empty_text)
     return figure.spec()
+
+
+# A large corpus's view with this many edges or fewer keeps one curved line, arrowhead and
+# hit area per edge, as a small corpus has; past it edges are drawn in a few WebGL traces.
+CURVED_EDGES_MAX = 60
+# The busiest pairs drawn in a large view: more lines add bytes, not information.
+LINES_MAX = 3000
+# Message ids carried by the large view's edge hit points, busiest pairs first: a click on
+# one of those opens its letters, and the figure stays small.
+EDGE_HIT_IDS_MAX = 5000
+EDGE_HITS_MAX = 800
+# Lines of a large view by how many letters a pair exchanged: (fewest, width px, opacity).
+LINE_BANDS = ((1, 0.8, 0.22), (2, 1.4, 0.32), (4, 2.2, 0.45), (9, 3.4, 0.6), (33, 5.0, 0.75))
+LINE_COLOUR = "85,85,85"
+# A large view's axes leave room round the outermost people for a name beside them.
+LARGE_RANGE = ((-0.05, 1.05), (-0.06, 1.06))
+LARGE_MARGIN = {"l": 10, "r": 10, "t": 28, "b": 34}
+UNNAMED_SIZE_PX = 6
+CONTEXT_DOT = "#cfcfcf"
+
+
+def large_network_spec(
+    whole: Corpus,
+    shown: Corpus,
+    positions: dict[str, tuple[float, float]],
+    codenames: bool,
+    lit: frozenset[str] | None,
+    empty_text: str,
+    short: bool,
+    chosen: tuple[str, ...],
+    people: tuple[str, ...],
+    labels: int,
+    frame: tuple[int, int, int],
+) -> dict:
+    """The network of a corpus too large to name everyone: WebGL dots, a few line traces.
+
+    The people in view are dots sized by their letters; names go to the busiest (the chosen
+    people and, with them, all their correspondents first) as long as each fits without
+    meeting another at the chart's size, `frame`. People with nothing in view stay as
+    faint dots in one trace, so the drawing never jumps. The chart says how many are named.
+    """
+    width_px, height_px, font_px = frame
+    figure = _Spec(
+        _base_layout(
+            xaxis={"visible": False, "range": list(LARGE_RANGE[0]), "fixedrange": True},
+            yaxis={"visible": False, "range": list(LARGE_RANGE[1]), "fixedrange": True},
+            showlegend=False,
+            legend={"orientation": "h", "y": -0.01, "yanchor": "top", "x": 0, "title": None},
+            margin=dict(LARGE_MARGIN),
+            dragmode=False,
+        )
+    )
+    table = edges(shown.messages)
+    degrees = {p: int(n) for p, n in node_degrees(shown.messages).items() if p in positions}
+    in_view = sorted(degrees, key=lambda p: (-degrees[p], p))
+    most = degrees[in_view[0]] if in_view else 0
+    unseen = [p for p in positions if p not in degrees]
+    if unseen:
+        figure.add_trace(
+            {
+                "type": "scattergl",
+                "x": [positions[p][0] for p in unseen],
+                "y": [positions[p][1] for p in unseen],
+                "mode": "markers",
+                "marker": {"size": 4, "color": CONTEXT_DOT},
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "name": "people with nothing in view",
+            }
+        )
+    titles = shown.messages.set_index(MESSAGE_ID)[TITLE].to_dict()
+    if len(table) <= CURVED_EDGES_MAX:
+        _add_curved_edges(
+            figure, whole, table, positions, degrees, most, lit, chosen, titles, codenames
+        )
+        drawn = len(table)
+        pairs = drawn
+    else:
+        drawn, pairs = _add_line_bands(figure, whole, table, positions, lit, chosen, codenames)
+    everyone = whole.people_by_id
+    chosen_people = [p for p in people if p in degrees]
+    ranked = chosen_people + [p for p in in_view if p not in set(chosen_people)]
+    texts = {p: escape(whole.label(p, codenames, short)) for p in ranked}
+    radii = {p: node_size(degrees[p], most) / 2 for p in ranked}
+    plot_w = width_px - LARGE_MARGIN["l"] - LARGE_MARGIN["r"]
+    plot_h = height_px - LARGE_MARGIN["t"] - LARGE_MARGIN["b"]
+    (x0, x1), (y0, y1) = LARGE_RANGE
+    to_px = (
+        plot_w / (x1 - x0),
+        -x0 * plot_w / (x1 - x0),
+        plot_h / (y1 - y0),
+        -y0 * plot_h / (y1 - y0),
+    )
+    # A chosen person is shown with everyone they wrote to or heard from, by name.
+    limit = max(labels, len(in_view)) if chosen_people else labels
+    named = fit_labels(ranked, positions, texts, radii, to_px, font_px, limit, (plot_w, plot_h))
+    on_day = shown.messages[shown.messages[MESSAGE_ID].isin(lit or ())]
+    lit_people = people_in(on_day)
+    sides = sorted({everyone[p][SIDE] for p in in_view})
+    for side in sides:
+        colour, symbol = side_style(side)
+        members = [p for p in in_view if everyone[p][SIDE] == side]
+        unnamed = [p for p in members if p not in named]
+        if unnamed:
+            figure.add_trace(
+                {
+                    "type": "scattergl",
+                    "x": [positions[p][0] for p in unnamed],
+                    "y": [positions[p][1] for p in unnamed],
+                    "mode": "markers",
+                    "name": escape(side or "other"),
+                    "marker": {
+                        "size": [
+                            max(UNNAMED_SIZE_PX, node_size(degrees[p], most) * 0.45)
+                            for p in unnamed
+                        ],
+                        "color": colour,
+                        "symbol": symbol,
+                        "opacity": 0.8,
+                        "line": {
+                            "width": [3 if p in lit_people else 0 for p in unnamed],
+                            "color": INK,
+                        },
+                    },
+                    "customdata": [["person", p] for p in unnamed],
+                    # Short, for thousands of dots: the name and the count.
+                    "hovertext": [
+                        f"<b>{texts[p]}</b><br>{letters_text(degrees[p])}" for p in unnamed
+                    ],
+                    "hovertemplate": "%{hovertext}<extra></extra>",
+                    "legendgroup": side,
+                    "showlegend": False,
+                }
+            )
+        labelled = [p for p in members if p in named]
+        if labelled:
+            figure.add_trace(
+                _scatter(
+                    x=[positions[p][0] for p in labelled],
+                    y=[positions[p][1] for p in labelled],
+                    mode="markers+text",
+                    name=escape(side or "other"),
+                    text=[texts[p] for p in labelled],
+                    textposition=[named[p] for p in labelled],
+                    textfont={"size": font_px, "color": INK},
+                    marker={
+                        "size": [node_size(degrees[p], most) for p in labelled],
+                        "color": colour,
+                        "symbol": symbol,
+                        "line": {
+                            "width": [5 if p in lit_people else 1 for p in labelled],
+                            "color": [INK if p in lit_people else "white" for p in labelled],
+                        },
+                    },
+                    cliponaxis=False,
+                    customdata=[["person", p] for p in labelled],
+                    hovertext=[_person_hover(whole, p, degrees[p], codenames) for p in labelled],
+                    hovertemplate="%{hovertext}<extra></extra>",
+                    legendgroup=side,
+                    showlegend=False,
+                )
+            )
+    if len(sides) > 1:
+        figure.layout["showlegend"] = True
+        for side in sides:
+            colour, symbol = side_style(side)
+            figure.add_trace(
+                _scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    name=escape(side or "other"),
+                    marker={"size": 14, "color": colour, "symbol": symbol},
+                    legendgroup=side,
+                    hoverinfo="skip",
+                )
+            )
+    if in_view:
+        figure.add_annotation(
+            text=escape(scale_note(len(named), len(in_view), drawn, pairs)),
+            # Top left, clear of the chart's toolbar at the top right.
+            x=0,
+            y=1,
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 13, "color": MUTED},
+        )
+    if shown.messages.empty:
+        figure.say(empty_text)
+    return figure.spec()
+
+
+def letters_text(count: int) -> str:
+    return f"{count:,} letter{'s' if count != 1 else ''}"
+
+
+def scale_note(named: int, in_view: int, drawn: int, pairs: int) -> str:
+    """'showing 40 of 2,153 people by name; lines for the 3,000 busiest of 9,870 pairs'."""
+    note = (
+        f"showing {named:,} of {in_view:,} people by name"
+        if named < in_view
+        else f"{in_view:,} {'person' if in_view == 1 else 'people'}"
+    )
+    if drawn < pairs:
+        note += f"; lines for the {drawn:,} busiest of {pairs:,} pairs"
+    return note
+
+
+def _add_curved_edges(
+    figure: _Spec,
+    whole: Corpus,
+    table: pd.DataFrame,
+    positions: dict[str, tuple[float, float]],
+    degrees: dict[str, int],
+    most: int,
+    lit: frozenset[str] | None,
+    chosen: tuple[str, ...],
+    titles: dict[str, str],
+    codenames: bool,
+) -> None:
+    """The few edges of a narrow view of a large corpus, drawn as the small corpus's are:
+    a curve, an arrowhead and a hit area each, kept clear of the nodes in view."""
+    reach = {p: (*positions[p], node_reach(degrees[p], most)) for p in degrees}
+    reciprocal = set(zip(table[SOURCE_NODE], table[TARGET_NODE], strict=True))
+    hits = []
+    for edge in table.to_dict("records"):
+        bend = 0.12 if (edge[TARGET_NODE], edge[SOURCE_NODE]) in reciprocal else 0.06
+        trace = _edge_trace(whole, edge, positions, bend)
+        arrow = _arrowhead(trace)
+        if set(chosen) & set(edge[MESSAGE_IDS]):
+            figure.add_trace(_glow(trace, INK, CHOSEN_LABEL))
+        if lit and lit & set(edge[MESSAGE_IDS]):
+            figure.add_trace(_glow(trace))
+            trace["opacity"] = 1
+        elif lit is not None:
+            trace["opacity"] = arrow["opacity"] = FADED
+        figure.add_trace(trace)
+        figure.add_annotation(arrow)
+        hits.append(_edge_hits(trace, edge, _edge_hover(whole, edge, titles, codenames), reach))
+    for hit in hits:
+        figure.add_trace(hit)
+
+
+def _add_line_bands(
+    figure: _Spec,
+    whole: Corpus,
+    table: pd.DataFrame,
+    positions: dict[str, tuple[float, float]],
+    lit: frozenset[str] | None,
+    chosen: tuple[str, ...],
+    codenames: bool,
+) -> tuple[int, int]:
+    """The busiest pairs of a large view as straight lines, one WebGL trace per band of
+    letters (segments apart by None), a glow trace for the lit and the open, and invisible
+    points mid-line that open a pair's letters. Returns (pairs drawn, pairs in view)."""
+    by_pair: dict[tuple[str, str], list[str]] = {}
+    for source, target, ids in zip(
+        table[SOURCE_NODE].tolist(),
+        table[TARGET_NODE].tolist(),
+        table[MESSAGE_IDS].tolist(),
+        strict=True,
+    ):
+        by_pair.setdefault((min(source, target), max(source, target)), []).extend(ids)
+    busiest = sorted(by_pair, key=lambda pair: (-len(by_pair[pair]), pair))[:LINES_MAX]
+
+    def segments(pairs: list[tuple[str, str]]) -> tuple[list, list]:
+        xs: list = []
+        ys: list = []
+        for a, b in pairs:
+            xs += [positions[a][0], positions[b][0], None]
+            ys += [positions[a][1], positions[b][1], None]
+        return xs, ys
+
+    for why, colour, ids in (
+        (CHOSEN_LABEL, INK, set(chosen)),
+        ("lit", HIGHLIGHT, set(lit or ())),
+    ):
+        glowing = [pair for pair in busiest if ids & set(by_pair[pair])]
+        if glowing:
+            xs, ys = segments(glowing)
+            figure.add_trace(
+                {
+                    "type": "scattergl",
+                    "x": xs,
+                    "y": ys,
+                    "mode": "lines",
+                    "line": {"width": 6, "color": colour},
+                    "opacity": 0.7,
+                    "hoverinfo": "skip",
+                    "showlegend": False,
+                    "name": f"lines ({why})",
+                }
+            )
+    faded = lit is not None
+    for i, (fewest, width, opacity) in enumerate(LINE_BANDS):
+        most = LINE_BANDS[i + 1][0] if i + 1 < len(LINE_BANDS) else math.inf
+        band = [pair for pair in busiest if fewest <= len(by_pair[pair]) < most]
+        if not band:
+            continue
+        xs, ys = segments(band)
+        alpha = opacity * (FADED if faded else 1)
+        figure.add_trace(
+            {
+                "type": "scattergl",
+                "x": xs,
+                "y": ys,
+                "mode": "lines",
+                "line": {"width": width, "color": f"rgba({LINE_COLOUR},{alpha:.2f})"},
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "name": f"lines of {fewest}+ letters",
+            }
+        )
+    hit_pairs, carried = [], 0
+    for pair in busiest:
+        if len(hit_pairs) < EDGE_HITS_MAX and carried + len(by_pair[pair]) <= EDGE_HIT_IDS_MAX:
+            hit_pairs.append(pair)
+            carried += len(by_pair[pair])
+    if hit_pairs:
+        figure.add_trace(
+            _scatter(
+                x=[(positions[a][0] + positions[b][0]) / 2 for a, b in hit_pairs],
+                y=[(positions[a][1] + positions[b][1]) / 2 for a, b in hit_pairs],
+                mode="markers",
+                marker={"size": 6, "color": "#555555", "opacity": 0},
+                customdata=[["edge", ",".join(by_pair[pair])] for pair in hit_pairs],
+                hovertext=[
+                    f"<b>{escape(whole.label(a, codenames))} – {escape(whole.label(b, codenames))}"
+                    f"</b><br>{letters_text(len(by_pair[(a, b)]))}"
+                    for a, b in hit_pairs
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+                showlegend=False,
+                name="lines (hit areas)",
+            )
+        )
+    return len(busiest), len(by_pair)
 
 
 def _glow(trace: dict, colour: str = HIGHLIGHT, why: str = "lit") -> dict:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from dashboard.model import (
@@ -32,6 +38,16 @@ DEFAULT_HEIGHT_PX = 620
 LABEL_FONT_PX = 14
 # Average advance of a character in the sans-serif label font, as a share of its size.
 CHAR_WIDTH_EM = 0.58
+# Up to this many people a corpus is drawn on a circle with every name (the bundled one has
+# 12); beyond it, by a force layout with the names that fit.
+CIRCLE_MAX_PEOPLE = 40
+# The force layout moves this many of the busiest people; each of the others is set beside
+# the correspondent they wrote with most, so the cost stays flat whatever the corpus's size.
+LAYOUT_CORE = 300
+LAYOUT_ITERATIONS = 60
+LAYOUT_SEED = 1949
+# Bump when the layout's rules change, so that positions cached by older rules are not read.
+LAYOUT_VERSION = 2
 
 
 def legs(messages: pd.DataFrame) -> pd.DataFrame:
@@ -43,7 +59,9 @@ def legs(messages: pd.DataFrame) -> pd.DataFrame:
     rows = []
     columns = (MESSAGE_ID, DATE, SENDERS, VIA, RECIPIENTS)
     ordered = messages.sort_values([DATE, MESSAGE_ID])
-    for message, day, senders, via, recipients in zip(*(ordered[c] for c in columns), strict=True):
+    # Lists, not the columns: iterating a pandas string array costs ten times as much.
+    values = (ordered[c].tolist() for c in columns)
+    for message, day, senders, via, recipients in zip(*values, strict=True):
         for sender in senders.split(LIST_SEPARATOR):
             for recipient in recipients.split(LIST_SEPARATOR):
                 hops = [(sender, via), (via, recipient)] if via else [(sender, recipient)]
@@ -57,9 +75,8 @@ def edges(messages: pd.DataFrame) -> pd.DataFrame:
     """Legs grouped by (source, target, relayed): the message count and the ids behind it."""
     grouped: dict[tuple[str, str, bool], list[str]] = {}
     table = legs(messages)
-    for message, source, target, relayed in zip(
-        table[MESSAGE_ID], table[SOURCE_NODE], table[TARGET_NODE], table[RELAYED], strict=True
-    ):
+    columns = (MESSAGE_ID, SOURCE_NODE, TARGET_NODE, RELAYED)
+    for message, source, target, relayed in zip(*(table[c].tolist() for c in columns), strict=True):
         grouped.setdefault((source, target, bool(relayed)), []).append(message)
     rows = [(*key, ids, len(ids)) for key, ids in sorted(grouped.items())]
     return pd.DataFrame(rows, columns=[SOURCE_NODE, TARGET_NODE, RELAYED, MESSAGE_IDS, WEIGHT])
@@ -227,3 +244,255 @@ def boxes_overlap(
         if abs(positions[a][0] - positions[b][0]) < boxes[a][0] + boxes[b][0]
         and abs(positions[a][1] - positions[b][1]) < boxes[a][1] + boxes[b][1]
     ]
+
+
+# --- the layout of a large corpus ---------------------------------------------------------
+
+
+def pair_weights(messages: pd.DataFrame) -> dict[tuple[str, str], int]:
+    """Letters between each pair of people, either way, relayed hops included: (a, b) with
+    a < b. What the layout pulls together."""
+    several = (
+        messages[SENDERS].str.contains(LIST_SEPARATOR, regex=False)
+        | messages[RECIPIENTS].str.contains(LIST_SEPARATOR, regex=False)
+        | (messages[VIA] != "")
+    )
+    # Most letters go from one person to one other: those are counted as arrays, and only
+    # the few with several parties or a relay are split into their legs.
+    simple = messages[~several]
+    hops = legs(messages[several])
+    sources = pd.concat([simple[SENDERS], hops[SOURCE_NODE]], ignore_index=True)
+    targets = pd.concat([simple[RECIPIENTS], hops[TARGET_NODE]], ignore_index=True)
+    codes, names = pd.factorize(pd.concat([sources, targets], ignore_index=True), sort=True)
+    a, b = codes[: len(sources)], codes[len(sources) :]
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    keep = low != high
+    pair_codes, counts = np.unique(low[keep] * len(names) + high[keep], return_counts=True)
+    return {
+        (names[code // len(names)], names[code % len(names)]): int(n)
+        for code, n in zip(pair_codes.tolist(), counts.tolist(), strict=True)
+    }
+
+
+def force_positions(
+    degrees: Mapping[str, int], pairs: Mapping[tuple[str, str], int]
+) -> dict[str, tuple[float, float]]:
+    """Positions in [0, 1] for everyone in `degrees`, the same on every run.
+
+    The LAYOUT_CORE busiest people are laid out by networkx's spring layout (seeded, with a
+    bounded number of iterations); everyone else joins, busiest first, beside the placed
+    person they exchanged most letters with, on a small sunflower spiral around them. A
+    group that never wrote to anyone placed starts on a ring outside the drawing.
+    """
+    ranked = sorted(degrees, key=lambda p: (-degrees[p], p))
+    if not ranked:
+        return {}
+    core = set(ranked[:LAYOUT_CORE])
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(core))
+    # Logarithmic pull: a pair of 400 letters must not swallow everyone else's distances.
+    graph.add_weighted_edges_from(
+        (a, b, 1 + math.log(n)) for (a, b), n in sorted(pairs.items()) if a in core and b in core
+    )
+    if len(core) == 1:
+        placed = {ranked[0]: (0.0, 0.0)}
+    else:
+        layout = nx.spring_layout(graph, iterations=LAYOUT_ITERATIONS, seed=LAYOUT_SEED)
+        placed = {p: (float(x), float(y)) for p, (x, y) in layout.items()}
+    if len(placed) < len(ranked):
+        _place_the_rest(placed, ranked, pairs)
+    return _unit_square(placed)
+
+
+def _place_the_rest(
+    placed: dict[str, tuple[float, float]],
+    ranked: list[str],
+    pairs: Mapping[tuple[str, str], int],
+) -> None:
+    """Each person not yet placed goes beside their strongest placed tie, busiest first."""
+    ties: dict[str, dict[str, int]] = {}
+    for (a, b), n in pairs.items():
+        ties.setdefault(a, {})[b] = n
+        ties.setdefault(b, {})[a] = n
+    rank = {p: i for i, p in enumerate(ranked)}
+    xs = [x for x, _ in placed.values()]
+    ys = [y for _, y in placed.values()]
+    centre = (sum(xs) / len(xs), sum(ys) / len(ys))
+    radius = max(math.hypot(x - centre[0], y - centre[1]) for x, y in placed.values()) or 1.0
+    # Satellites sit closer than the core's people sit to each other, and spread out from
+    # the centre of their anchor in a sunflower so that none lands on another.
+    step = radius * 0.9 / math.sqrt(len(placed) + 1)
+    satellites: dict[str, int] = {}
+    outside = 0
+    waiting = [p for p in ranked if p not in placed]
+    while waiting:
+        left = []
+        for person in waiting:
+            known = [(n, -rank[o], o) for o, n in ties.get(person, {}).items() if o in placed]
+            if not known:
+                left.append(person)
+                continue
+            anchor = max(known)[2]
+            k = satellites.get(anchor, 0)
+            satellites[anchor] = k + 1
+            angle = k * GOLDEN_ANGLE
+            distance = step * math.sqrt(k + 1)
+            ax, ay = placed[anchor]
+            placed[person] = (ax + distance * math.cos(angle), ay + distance * math.sin(angle))
+        if len(left) == len(waiting):
+            # No one left has a placed correspondent: their group starts outside the rest.
+            first = left.pop(0)
+            angle = outside * GOLDEN_ANGLE
+            outside += 1
+            placed[first] = (
+                centre[0] + radius * 1.15 * math.cos(angle),
+                centre[1] + radius * 1.15 * math.sin(angle),
+            )
+        waiting = left
+
+
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+
+
+def _unit_square(positions: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Scaled into [0, 1] on each axis, rounded so that a cached file reads back equal."""
+    xs = [x for x, _ in positions.values()]
+    ys = [y for _, y in positions.values()]
+    low_x, low_y = min(xs), min(ys)
+    span_x, span_y = (max(xs) - low_x) or 1.0, (max(ys) - low_y) or 1.0
+    return {
+        p: (round((x - low_x) / span_x, 5), round((y - low_y) / span_y, 5))
+        for p, (x, y) in positions.items()
+    }
+
+
+def layout_key(degrees: Mapping[str, int], pairs: Mapping[tuple[str, str], int]) -> str:
+    """A hash of what the layout depends on: its rules, the people and the letters between them."""
+    digest = hashlib.sha256(f"layout {LAYOUT_VERSION} {LAYOUT_CORE} {LAYOUT_ITERATIONS}".encode())
+    for person in sorted(degrees):
+        digest.update(f"\n{person}\t{degrees[person]}".encode())
+    for (a, b), n in sorted(pairs.items()):
+        digest.update(f"\n{a}\t{b}\t{n}".encode())
+    return digest.hexdigest()[:32]
+
+
+def cache_folder() -> Path:
+    """Where positions are kept between runs: $XDG_CACHE_HOME/dispatches or ~/.cache/dispatches."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "dispatches"
+
+
+def cached_force_positions(messages: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """force_positions for these letters, read from the cache when an earlier run laid out
+    the same people and pairs, and written there otherwise. A cache that cannot be read is
+    computed again; one that cannot be written is left alone: neither stops the app."""
+    degrees = {p: int(n) for p, n in node_degrees(messages).items()}
+    pairs = pair_weights(messages)
+    path = cache_folder() / f"layout-{layout_key(degrees, pairs)}.json"
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        positions = {p: (float(x), float(y)) for p, (x, y) in stored.items()}
+        if positions.keys() == degrees.keys():
+            return positions
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass
+    positions = force_positions(degrees, pairs)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside and renamed: two workers starting together never read half a file.
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(positions), encoding="utf-8")
+        os.replace(partial, path)
+    except OSError:
+        pass
+    return positions
+
+
+# --- which names fit --------------------------------------------------------------------
+
+
+# The labels' grid cells, in px: about a short name's width, so a box touches few cells.
+LABEL_CELL_PX = 80
+# Room kept clear around each label, in px.
+LABEL_PAD_PX = 2
+
+
+def fit_labels(
+    ranked: Iterable[str],
+    positions: Mapping[str, tuple[float, float]],
+    texts: Mapping[str, str],
+    radii_px: Mapping[str, float],
+    to_px: tuple[float, float, float, float],
+    font_px: int,
+    limit: int,
+    within: tuple[float, float] | None = None,
+) -> dict[str, str]:
+    """Which of `ranked` (most important first) get their name, and on which side.
+
+    A greedy pass in pixel space: each name goes on its node's outer side (above in the
+    upper half, below in the lower, as on the circle), or on the other if that is taken,
+    when its box meets no name placed before and stays `within` the plot's (width, height);
+    up to `limit` names. `to_px` is (x scale, x offset, y scale, y offset) from data units
+    to the plot's pixels, y upward. Returns person -> 'top center' or 'bottom center',
+    plotly's textposition.
+    """
+    scale_x, offset_x, scale_y, offset_y = to_px
+    grid: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
+    chosen: dict[str, str] = {}
+    for person in ranked:
+        if len(chosen) >= limit:
+            break
+        x = positions[person][0] * scale_x + offset_x
+        y = positions[person][1] * scale_y + offset_y
+        half = len(texts[person]) * font_px * CHAR_WIDTH_EM / 2 + LABEL_PAD_PX
+        height = font_px * 1.3 + LABEL_PAD_PX
+        gap = radii_px[person] + 1
+        sides = ("top center", "bottom center")
+        if positions[person][1] <= 0.5:
+            sides = sides[::-1]
+        for side in sides:
+            bottom = y + gap if side == "top center" else y - gap - height
+            box = (x - half, bottom, x + half, bottom + height)
+            if within and not (
+                box[0] >= 0 and box[1] >= 0 and box[2] <= within[0] and box[3] <= within[1]
+            ):
+                continue
+            cells = _cells(box)
+            if any(_meets(box, other) for cell in cells for other in grid.get(cell, ())):
+                continue
+            for cell in cells:
+                grid.setdefault(cell, []).append(box)
+            chosen[person] = side
+            break
+    return chosen
+
+
+def label_boxes_px(
+    chosen: Mapping[str, str],
+    positions: Mapping[str, tuple[float, float]],
+    texts: Mapping[str, str],
+    radii_px: Mapping[str, float],
+    to_px: tuple[float, float, float, float],
+    font_px: int,
+) -> dict[str, tuple[float, float, float, float]]:
+    """The box each chosen name takes, in px (left, bottom, right, top), without padding."""
+    scale_x, offset_x, scale_y, offset_y = to_px
+    boxes = {}
+    for person, side in chosen.items():
+        x = positions[person][0] * scale_x + offset_x
+        y = positions[person][1] * scale_y + offset_y
+        half = len(texts[person]) * font_px * CHAR_WIDTH_EM / 2
+        height = font_px * 1.3
+        gap = radii_px[person] + 1
+        bottom = y + gap if side == "top center" else y - gap - height
+        boxes[person] = (x - half, bottom, x + half, bottom + height)
+    return boxes
+
+
+def _cells(box: tuple[float, float, float, float]) -> list[tuple[int, int]]:
+    left, bottom, right, top = (int(v // LABEL_CELL_PX) for v in box)
+    return [(i, j) for i in range(left, right + 1) for j in range(bottom, top + 1)]
+
+
+def _meets(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

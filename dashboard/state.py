@@ -28,6 +28,7 @@ PARAMETERS: dict[str, str] = {
     "step": "guided story step shown (1, 2...); its buttons also write the step's dates and people",
     "attract": "`on` while the kiosk's idle loop plays, until a visitor touches the screen",
     "page": "the page of the list of records (1, 2...), 40 records a page",
+    "labels": "how many people the network names at most, the busiest first (default: 40)",
 }
 DEFAULT_LOOK = "default"
 LOOKS = (DEFAULT_LOOK, "presentation")
@@ -35,6 +36,10 @@ LIST_SEPARATOR = ","
 DEFAULT_SPEED = "normal"
 SPEEDS = ("slow", DEFAULT_SPEED, "fast")
 ON = "on"
+# People named on the network when more are in view than fit (the `labels` parameter).
+DEFAULT_LABELS = 40
+MAX_LABELS = 1000
+_COUNT = re.compile(r"[0-9]{1,6}")
 # A value is quoted in a warning up to this many characters; a link may hold anything.
 QUOTED_CHARACTERS = 40
 # Warnings shown for one link; a link with more problems gets a count of the rest.
@@ -64,6 +69,7 @@ class ViewState:
     attract: bool = False
     # The page of the list of records; one past the last shows the last.
     page: int = 1
+    labels: int = DEFAULT_LABELS
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -102,6 +108,8 @@ class ViewState:
             pairs.append(("attract", ON))
         if self.page != 1:
             pairs.append(("page", str(self.page)))
+        if self.labels != DEFAULT_LABELS:
+            pairs.append(("labels", str(self.labels)))
         return "?" + urlencode(pairs, safe=LIST_SEPARATOR) if pairs else ""
 
     @classmethod
@@ -184,6 +192,7 @@ class ViewState:
                 page = int(text)
             else:
                 warnings.append(f"There is no page {quoted(text)} of records; showing the first.")
+        labels = _labels_param(params, warnings)
         unknown = sorted(set(params) - set(PARAMETERS))
         if unknown:
             listed = ", ".join(quoted(key) for key in unknown[:MAX_WARNINGS])
@@ -203,6 +212,7 @@ class ViewState:
             step=step,
             attract=attract,
             page=page,
+            labels=labels,
             warnings=_capped(warnings),
         )
 
@@ -304,6 +314,24 @@ def _exhibit_params(
                 f"{'s' if steps != 1 else ''}."
             )
     return day, switches[0], speed, step, switches[1]
+
+
+def _labels_param(params: dict[str, str], warnings: list[str]) -> int:
+    """How many people the network names: a whole number up to MAX_LABELS."""
+    text = params.get("labels", "").strip()
+    if not text:
+        return DEFAULT_LABELS
+    if not _COUNT.fullmatch(text):
+        warnings.append(
+            f"labels={quoted(text)} is not a number of people; naming up to {DEFAULT_LABELS}."
+        )
+        return DEFAULT_LABELS
+    if int(text) > MAX_LABELS:
+        warnings.append(
+            f"labels={quoted(text)} is more than can be named; naming up to {MAX_LABELS}."
+        )
+        return MAX_LABELS
+    return int(text)
 
 
 def _list_param(params: dict[str, str], key: str) -> list[str]:
