@@ -176,7 +176,7 @@ def footer_text(corpus: Corpus) -> str:
     if meta.description:
         return meta.description
     parts = []
-    editions = [text for _kind, text in meta.editions.values() if text]
+    editions = [text.rstrip(". ") for _kind, text in meta.editions.values() if text]
     if editions:
         parts.append("Letters as listed in " + "; ".join(editions[:3]))
     if meta.publisher:
