@@ -184,7 +184,13 @@ def test_every_edition_is_served(path):
     app = create_app(corpus, report=report)
     client = app.server.test_client()
     assert client.get("/").status_code == 200
-    outputs = render_page(Context.build(corpus), "", "/")
+    context = Context.build(corpus)
+    # Every page a visitor, a researcher or a presenter may open draws for an edition too,
+    # though it has no story, no copies and no codenames.
+    for path in ("/kiosk", "/embed/network", "/embed/timeline", "/embed/flow"):
+        for query in ("", "?step=1", "?attract=on", "?play=on"):
+            render_page(context, query, path)
+    outputs = render_page(context, "", "/")
     network, timeline = outputs[0], outputs[1]
     assert network["data"] and timeline["layout"]["xaxis"]["type"] == "date"
     # Every dated letter is on the timeline once, as a mark or counted in a bin, and every

@@ -194,8 +194,9 @@ def kiosk_spec(
         spec["layout"] = {**spec["layout"], "xaxis": xaxis}
         # The strip is too low for the context lanes' labels: the events keep their marks.
         spec["data"] = [without_title(trace) for trace in spec["data"]]
-    elif view == "flow" and not spec["data"]:
+    elif view == "flow" and not spec["data"] and context.corpus.has_copies:
         # A story step with no copies: the copies of the whole collection, faded, and why.
+        # (A corpus that records no copies has no flow to show, faded or not.)
         spec = faded_flow_spec(
             context.corpus, _no_copies_sentence(context.corpus, state), state.codenames, True
         )
