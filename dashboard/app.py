@@ -486,17 +486,18 @@ def render_update(
     # What playback has drawn by its day: two charts and their text alternatives share it.
     playback = shown.played(state.day)
     figures = _figures(context, state, before, page, narrow, frame, shown, playback, sent)
-    if not main or (before is not None and _recorded(before) == _recorded(state)):
-        records = (no_update, no_update)
+    # An embed shows a record over its chart once one is open, and never the list.
+    opened = state.message or state.event
+    if (not main and not opened) or (before is not None and _recorded(before) == _recorded(state)):
+        records = (no_update, not opened)
     else:
-        records = (
-            details.render(corpus, shown, state, pathname or "/"),
-            not (state.message or state.event),
-        )
-    if not main or (before is not None and _described(before) == _described(state)):
+        records = (details.render(corpus, shown, state, pathname or "/"), not opened)
+    if before is not None and _described(before) == _described(state):
         texts = (no_update,) * len(VIEWS)
     else:
-        texts = describe.render(corpus, shown, state, playback)
+        # An embed keeps its own chart's text alternative, out of sight, for screen readers.
+        built = describe.render(corpus, shown, state, playback, VIEWS if main else (page.view,))
+        texts = tuple(no_update if text is None else text for text in built)
     summary = (
         no_update
         if before is not None and _described(before)[:-1] == _described(state)[:-1]

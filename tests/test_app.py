@@ -378,7 +378,7 @@ def test_a_playback_tick_sends_the_charts_as_patches_that_draw_the_new_day(conte
         assert isinstance(tick[position], Patch), position
         assert patched(first[position], tick[position]) == as_json(whole[position])
     # The records did not change; the day's label did.
-    assert tick[4] is no_update and tick[5] is no_update
+    assert tick[4] is no_update and tick[5] is True  # no record open
     assert as_json(tick[8:11]) == as_json(whole[8:11])
     # The day slider keeps its range and marks; the day's label is new.
     assert tick[14:17] == (no_update,) * 3
@@ -414,8 +414,11 @@ def test_an_embed_builds_only_its_own_chart(context):
     outputs = render_page(context, "?start=1949-01-10&end=1949-01-15", "/embed/timeline")
     assert outputs[0] is no_update and outputs[2] is no_update
     assert outputs[1]["data"]
-    assert outputs[4:6] == (no_update, no_update)
-    assert outputs[8:11] == (no_update,) * 3
+    assert outputs[4:6] == (no_update, True)  # no record open: no list either
+    assert outputs[8] is no_update and outputs[10] is no_update
+    assert outputs[9][0].children.startswith("10 messages")  # its own text alternative
+    opened = render_page(context, "?message=m07", "/embed/timeline")
+    assert "Record" in json.dumps(opened[4], cls=PlotlyJSONEncoder) and opened[5] is False
 
 
 def test_figure_patch_of_a_changed_trace_and_a_removed_key():

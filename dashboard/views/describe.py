@@ -317,16 +317,24 @@ def render(
     shown: Corpus,
     state: ViewState,
     playback: tuple[Corpus, frozenset[str] | None] | None = None,
-) -> tuple[list, list, list]:
-    """The text alternatives of the network, the timeline and the flow, in that order;
-    `playback` as `shown.played(state.day)` gives it, if the caller has it."""
+    views: tuple[str, ...] = ("network", "timeline", "flow"),
+) -> tuple[list | None, ...]:
+    """The text alternatives of the network, the timeline and the flow, in that order (None
+    for a chart not in `views`); `playback` as `shown.played(state.day)` gives it, if the
+    caller has it."""
     until, lit = shown.played(state.day) if playback is None else playback
     playback = (until, lit or frozenset())
-    download = f"/{DOWNLOAD_PREFIX}{MESSAGES}.csv{state.to_query(whole)}"
-    return (
-        as_html(network(whole, shown, state, playback), CHART_NAMES["network"], download),
-        as_html(timeline(whole, shown, state), CHART_NAMES["timeline"], download),
-        as_html(flow(whole, shown, state, playback), CHART_NAMES["flow"], download),
+    # The whole table is the CSV of the letters in view: the filter, nothing else of the view.
+    filtered = ViewState(state.start, state.end, state.people, state.kinds)
+    download = f"/{DOWNLOAD_PREFIX}{MESSAGES}.csv{filtered.to_query(whole)}"
+    makers = {
+        "network": lambda: network(whole, shown, state, playback),
+        "timeline": lambda: timeline(whole, shown, state),
+        "flow": lambda: flow(whole, shown, state, playback),
+    }
+    return tuple(
+        as_html(make(), CHART_NAMES[view], download) if view in views else None
+        for view, make in makers.items()
     )
 
 

@@ -50,7 +50,10 @@ def app(dash_duo):
 def open_page(duo, path: str) -> None:
     duo.driver.get(duo.server_url + path)
     duo.wait_for_element(".js-plotly-plot .main-svg", timeout=15)
-    duo.wait_for_element(f"#{ids.NETWORK_TEXT} .chart-sentence", timeout=10)
+    # An embed builds its own chart's text alternative only.
+    view = path.split("?")[0].removeprefix("/embed/") if path.startswith("/embed/") else "network"
+    text = {"network": ids.NETWORK_TEXT, "timeline": ids.TIMELINE_TEXT, "flow": ids.FLOW_TEXT}
+    duo.wait_for_element(f"#{text[view]} .chart-sentence", timeout=10)
 
 
 def violations(duo, source: str) -> list[dict]:
