@@ -992,8 +992,13 @@ def timeline_spec(
     """
     first, last = whole.period
     messages = shown.messages
-    dated = messages[messages[DATE].notna()]
-    in_view = dated[(dated[DATE] >= pd.Timestamp(start)) & (dated[DATE] <= pd.Timestamp(end))]
+    # Counting needs two columns: taking every column of 10^5 rows costs more than the rest.
+    dated_mask = messages[DATE].notna()
+    view_mask = (
+        dated_mask & (messages[DATE] >= pd.Timestamp(start)) & (messages[DATE] <= pd.Timestamp(end))
+    )
+    dated = messages.loc[dated_mask, [DATE, SENDER]]
+    in_view = messages.loc[view_mask, [DATE, SENDER]]
     # A row for each sender of the messages filtered by person and kind: no empty rows.
     source = shown if not messages.empty else whole
     every = list(source.messages[SENDER].unique())
@@ -1004,13 +1009,13 @@ def timeline_spec(
     if len(every) > MOST_ROWS and OTHERS_ROW not in rows:
         # Few senders in the dates shown, but the range slider's letters around them come
         # from many: those without a row of their own share one.
-        folded = set(dated[SENDER]) - set(rows)
+        folded = set(dated[SENDER].unique()) - set(rows)
         rows, others = ([*rows, OTHERS_ROW], len(folded)) if folded else (rows, others)
     lanes = event_lanes(whole.events) if lanes is None else lanes
     context_height = LANE_SPACING * max(lanes.values(), default=0)
     row_y = {p: context_height + 1 + i for i, p in enumerate(rows)}
     # Senders folded into the last row stand at its height.
-    row_of = {p: row_y.get(p, row_y.get(OTHERS_ROW)) for p in set(dated[SENDER])}
+    row_of = {p: row_y.get(p, row_y.get(OTHERS_ROW)) for p in dated[SENDER].unique()}
     row_of = {p: y for p, y in row_of.items() if y is not None}
     labels = [
         f"<i>others: {others:,} people</i>"
@@ -1102,7 +1107,9 @@ def timeline_spec(
                 None,
                 faint=True,
             )
-    records = [] if binned else (dated if whole_marks else in_view).to_dict("records")
+    records = (
+        [] if binned else messages[dated_mask if whole_marks else view_mask].to_dict("records")
+    )
     if binned:
         unit = bin_unit(start, end)
         cells = binned_counts(in_view, rows_of_sender, unit, start, end)
