@@ -348,7 +348,7 @@ LINE_COLOUR = "85,85,85"
 # A large view's axes leave room round the outermost people for a name beside them.
 LARGE_RANGE = ((-0.05, 1.05), (-0.06, 1.06))
 LARGE_MARGIN = {"l": 10, "r": 10, "t": 28, "b": 34}
-UNNAMED_SIZE_PX = 6
+UNNAMED_SIZE_PX = 5
 CONTEXT_DOT = "#cfcfcf"
 
 
@@ -443,13 +443,12 @@ def large_network_spec(
                     "mode": "markers",
                     "name": escape(side or "other"),
                     "marker": {
-                        "size": [
-                            max(UNNAMED_SIZE_PX, node_size(degrees[p], most) * 0.45)
-                            for p in unnamed
-                        ],
+                        # Small, so that they never hide a name: size tells only among
+                        # the named, whom the reader compares.
+                        "size": [UNNAMED_SIZE_PX + 3 * degrees[p] / max(most, 1) for p in unnamed],
                         "color": colour,
                         "symbol": symbol,
-                        "opacity": 0.8,
+                        "opacity": 0.6,
                         "line": {
                             "width": [3 if p in lit_people else 0 for p in unnamed],
                             "color": INK,

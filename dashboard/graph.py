@@ -431,7 +431,8 @@ def fit_labels(
 
     A greedy pass in pixel space: each name goes on its node's outer side (above in the
     upper half, below in the lower, as on the circle), or on the other if that is taken,
-    when its box meets no name placed before and stays `within` the plot's (width, height);
+    when its box and its node's mark meet no name or named mark placed before and the box
+    stays `within` the plot's (width, height);
     up to `limit` names. `to_px` is (x scale, x offset, y scale, y offset) from data units
     to the plot's pixels, y upward. Returns person -> 'top center' or 'bottom center',
     plotly's textposition.
@@ -460,8 +461,13 @@ def fit_labels(
             cells = _cells(box)
             if any(_meets(box, other) for cell in cells for other in grid.get(cell, ())):
                 continue
-            for cell in cells:
-                grid.setdefault(cell, []).append(box)
+            # The named node's own mark is kept clear too: a later name must not cover it.
+            mark = (x - gap, y - gap, x + gap, y + gap)
+            if any(_meets(mark, other) for cell in _cells(mark) for other in grid.get(cell, ())):
+                continue
+            for placed in (box, mark):
+                for cell in _cells(placed):
+                    grid.setdefault(cell, []).append(placed)
             chosen[person] = side
             break
     return chosen

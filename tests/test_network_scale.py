@@ -179,8 +179,8 @@ def test_fit_labels_names_the_first_ranked_and_stops_at_the_limit():
     texts = {"a": "Anna", "b": "Bert", "c": "Carl", "d": "Dora"}
     radii = dict.fromkeys(positions, 5.0)
     named = fit_labels("abcd", positions, texts, radii, SCALE, 14, limit=10)
-    # Three on one spot: the first two take each side, the third has no room.
-    assert named == {"a": "bottom center", "b": "top center", "d": "top center"}
+    # Three on one spot: the first is named, the others' marks would lie under it.
+    assert named == {"a": "bottom center", "d": "top center"}
     assert fit_labels("abcd", positions, texts, radii, SCALE, 14, limit=1) == {"a": "bottom center"}
     assert fit_labels("dabc", positions, texts, radii, SCALE, 14, limit=0) == {}
 
@@ -247,6 +247,27 @@ def boxes_of(
             chosen[key] = trace["textposition"][i]
             assert (trace["x"][i], trace["y"][i]) == positions[key]
     return label_boxes_px(chosen, positions, texts, radii, to_px, font), (plot_w, plot_h)
+
+
+def meet(p, q):
+    return p[0] < q[2] and q[0] < p[2] and p[1] < q[3] and q[1] < p[3]
+
+
+def marks_px(spec, positions, size=(DEFAULT_WIDTH_PX, DEFAULT_HEIGHT_PX)):
+    """Each person's node as (x, y, radius) in px, the radius as if named (at least 7)."""
+    plot_w = size[0] - LARGE_MARGIN["l"] - LARGE_MARGIN["r"]
+    plot_h = size[1] - LARGE_MARGIN["t"] - LARGE_MARGIN["b"]
+    (x0, x1), (y0, y1) = LARGE_RANGE
+    out = {}
+    for trace in spec["data"]:
+        if (trace.get("customdata") or [[None]])[0][0] != "person":
+            continue
+        for i, (_, key) in enumerate(trace["customdata"]):
+            x = (positions[key][0] - x0) * plot_w / (x1 - x0)
+            y = (positions[key][1] - y0) * plot_h / (y1 - y0)
+            named = "text" in trace["mode"]
+            out[key] = (x, y, trace["marker"]["size"][i] / 2 + 1 if named else 7.0)
+    return out
 
 
 def overlapping(boxes):
@@ -323,10 +344,18 @@ def test_a_chosen_person_is_named_with_their_correspondents(large, large_context
     # A correspondent left unnamed had no room: either side of them meets a drawn name.
     positions = large_context.positions["default"]
     spare = {**boxes_of(spec, large, positions, sides=None)}
+    marks = {
+        p: (x - r, y - r, x + r, y + r)
+        for p, (x, y, r) in marks_px(spec, large_context.positions["default"]).items()
+    }
+    taken = [*boxes.values(), *(marks[p] for p in named)]
     for other in correspondents - set(named):
+        mark = marks[other]
+        if any(meet(mark, b) for b in taken):
+            continue
         for side in ("top center", "bottom center"):
             box = spare[(other, side)]
-            assert any(
+            assert any(meet(box, b) for b in taken) or any(
                 box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
                 for b in boxes.values()
             ), other
