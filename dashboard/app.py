@@ -484,7 +484,7 @@ def render_update(
     main = page.kind != "embed"
     shown = context.shown(state)
     # What playback has drawn by its day: two charts and their text alternatives share it.
-    playback = shown.played(state.day)
+    playback = state.played(shown)
     figures = _figures(context, state, before, page, narrow, frame, shown, playback, sent)
     # An embed shows a record over its chart once one is open, and never the list.
     opened = state.message or state.event

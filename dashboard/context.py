@@ -64,12 +64,12 @@ class Context:
         """One view's figure for a state, as the plain dict the page sends; `narrow` for a
         frame narrower than NARROW_BELOW_PX. `short` labels (short names, telegrams by day)
         come with `narrow`, or alone where a chart is small but its type must stay large.
-        `playback` is `shown.played(state.day)`, for a caller that has it already."""
+        `playback` is `state.played(shown)`, for a caller that has it already."""
         short = narrow if short is None else short
         shown = self.shown(state) if shown is None else shown
         if view in ("network", "flow"):
             # Playback: they grow to the day, whose own messages light up.
-            until, lit = shown.played(state.day) if playback is None else playback
+            until, lit = state.played(shown) if playback is None else playback
         last = state.day or state.end
         if view == "network":
             spec = figures.network_spec(

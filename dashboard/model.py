@@ -445,10 +445,11 @@ class CorpusIndex:
         last = np.searchsorted(self.day_sorted, _instant(day), side="right")
         return np.sort(self.day_order[:last])
 
-    def dated_on(self, day: pd.Timestamp) -> np.ndarray:
-        instant = _instant(day)
-        first = np.searchsorted(self.day_sorted, instant, side="left")
-        last = np.searchsorted(self.day_sorted, instant, side="right")
+    def dated_on(self, day: pd.Timestamp, through: pd.Timestamp | None = None) -> np.ndarray:
+        """Letters plotted on `day`, or on any day from `day` to `through`."""
+        first = np.searchsorted(self.day_sorted, _instant(day), side="left")
+        end = _instant(day if through is None else through)
+        last = np.searchsorted(self.day_sorted, end, side="right")
         return np.sort(self.day_order[first:last])
 
     def parties_of(self, positions: np.ndarray) -> np.ndarray:
@@ -572,19 +573,27 @@ class Corpus:
         """What playback shows on `day`: the messages sent by then (and their copies)."""
         return self._subset(self.index.dated_until(pd.Timestamp(day)))
 
-    def played(self, day: date | None) -> tuple[Corpus, frozenset[str] | None]:
+    def played(
+        self, day: date | None, through: date | None = None
+    ) -> tuple[Corpus, frozenset[str] | None]:
         """What playback draws on `day`: the messages sent by then, and the ids that light up.
+        A step longer than a day (a week, a month, a year over a long span) runs from `day`
+        `through` its last day: everything sent by then is drawn and the step's letters lit.
 
         With no day (no playback) the corpus is drawn whole and nothing is lit: None, not an
         empty set, which means a playback day without messages.
         """
         if day is None:
             return self, None
-        return self.until(day), self.sent_on(day)
+        return self.until(through or day), self.sent_on(day, through)
 
-    def sent_on(self, day: pd.Timestamp | date) -> frozenset[str]:
-        """The ids of the messages dated `day`: the ones playback lights up."""
-        positions = self.index.dated_on(pd.Timestamp(day))
+    def sent_on(
+        self, day: pd.Timestamp | date, through: pd.Timestamp | date | None = None
+    ) -> frozenset[str]:
+        """The ids of the messages dated `day` (or from `day` through `through`): the ones
+        playback lights up."""
+        last = None if through is None else pd.Timestamp(through)
+        positions = self.index.dated_on(pd.Timestamp(day), last)
         return frozenset(self.messages[MESSAGE_ID].to_numpy()[positions])
 
     # --- lookups ----------------------------------------------------------------------

@@ -220,6 +220,17 @@ class ViewState:
         """A copy with some fields changed and the warnings of the old URL dropped."""
         return replace(self, warnings=(), **changes)
 
+    def played(self, shown: Corpus) -> tuple[Corpus, frozenset[str] | None]:
+        """What playback draws of `shown`: the letters sent by the end of the step that
+        starts on `day` (a day, a week, a month or a year, as the span shown asks), and the
+        ids of that step's letters, which light up. No day: `shown` whole, nothing lit."""
+        if self.day is None:
+            return shown, None
+        from dashboard.figures import playback_step  # figures draws the steps it names
+
+        _first, last = playback_step(self.day, self.start, self.end)
+        return shown.played(self.day, max(last, self.day))
+
     def filter(self, corpus: Corpus) -> Corpus:
         """The corpus as this view shows it. All of its dates include the undated letters,
         which no narrower date range can hold."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -152,9 +153,19 @@ def test_render_gives_the_three_charts_in_order(corpus):
 
 
 def test_played_is_what_playback_shows(corpus):
-    until, lit = describe.played(corpus, date(1949, 1, 12))
+    state = ViewState.default(corpus)
+    until, lit = describe.played(corpus, replace(state, day=date(1949, 1, 12)))
     assert list(until.messages["message_id"]) == ["a", "b"] and lit == {"b"}
-    assert describe.played(corpus, None) == (corpus, frozenset())
+    assert describe.played(corpus, state) == (corpus, frozenset())
+
+
+def test_a_step_longer_than_a_day_lights_all_its_letters(corpus):
+    """Over a span of years playback steps by month: the whole month's letters light up."""
+    state = replace(ViewState.default(corpus), start=date(1930, 1, 1), end=date(1949, 12, 31))
+    until, lit = describe.played(corpus, replace(state, day=date(1949, 1, 1)))
+    january = corpus.messages[corpus.messages["date"] < "1949-02-01"]
+    assert lit == set(january["message_id"]) and len(lit) > 1
+    assert set(until.messages["message_id"]) == lit
 
 
 def test_a_long_table_lists_its_first_rows_and_points_to_the_csv():

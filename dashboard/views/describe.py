@@ -88,9 +88,10 @@ class TextAlternative:
 Played = tuple[Corpus, frozenset[str]]
 
 
-def played(shown: Corpus, day: date | None) -> Played:
-    """What playback shows on `day`: the messages sent by then, and the ids sent that day."""
-    until, lit = shown.played(day)
+def played(shown: Corpus, state: ViewState) -> Played:
+    """What playback shows on the state's day: the messages sent by the end of its step,
+    and the ids sent in the step."""
+    until, lit = state.played(shown)
     return until, lit or frozenset()
 
 
@@ -98,7 +99,7 @@ def network(
     whole: Corpus, shown: Corpus, state: ViewState, playback: Played | None = None
 ) -> TextAlternative:
     """The network: who wrote to whom, line by line, as the figure draws it."""
-    until, lit = playback or played(shown, state.day)
+    until, lit = playback or played(shown, state)
     messages = until.messages
     table = edges(messages)
     span = _span(state.start, min(state.day, state.end) if state.day else state.end)
@@ -258,7 +259,7 @@ def flow(
     whole: Corpus, shown: Corpus, state: ViewState, playback: Played | None = None
 ) -> TextAlternative:
     """The copy flow: how many copies of each decoded telegram each member received."""
-    until, lit = playback or played(shown, state.day)
+    until, lit = playback or played(shown, state)
     table = until.copy_counts()
     name = partial(whole.label, codenames=state.codenames)
     people = whole.people_by_id
@@ -320,9 +321,9 @@ def render(
     views: tuple[str, ...] = ("network", "timeline", "flow"),
 ) -> tuple[list | None, ...]:
     """The text alternatives of the network, the timeline and the flow, in that order (None
-    for a chart not in `views`); `playback` as `shown.played(state.day)` gives it, if the
+    for a chart not in `views`); `playback` as `state.played(shown)` gives it, if the
     caller has it."""
-    until, lit = shown.played(state.day) if playback is None else playback
+    until, lit = state.played(shown) if playback is None else playback
     playback = (until, lit or frozenset())
     # The whole table is the CSV of the letters in view: the filter, nothing else of the view.
     filtered = ViewState(state.start, state.end, state.people, state.kinds)

@@ -143,7 +143,7 @@ def _flow_click(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     number = read_whole(point.get("pointNumber"))
 
     # During playback the flow draws only the copies sent by the day.
-    drawn = state.filter(corpus).played(state.day)[0]
+    drawn = state.played(state.filter(corpus))[0]
     if "customdata" not in point and number is not None:
         nodes, links = flow_click_targets(corpus, drawn)
         targets = nodes if "depth" in point else links
