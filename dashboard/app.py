@@ -15,8 +15,8 @@ from dashboard import guard, ids, routes
 from dashboard.bundled import bundled_folder
 from dashboard.citation import CHART_TITLES
 from dashboard.context import COMPACT_BELOW_PX, NARROW_BELOW_PX, VIEWS, Context
-from dashboard.figures import OFFLINE_CONFIG
-from dashboard.model import Corpus
+from dashboard.figures import MOST_MARKS, OFFLINE_CONFIG
+from dashboard.model import DATE, Corpus
 from dashboard.report import ImportReport
 from dashboard.state import DEFAULT_SPEED, ViewState
 from dashboard.views import describe, details, exhibit, filters, report_page, share
@@ -138,9 +138,7 @@ def build_layout(
                     chart_panel(
                         ids.TIMELINE,
                         CHART_TITLES["timeline"],
-                        "One mark per message in its sender's row; hollow marks have uncertain "
-                        "dates, and the lanes on top are context. Choose any mark to read its "
-                        "record; drag across the chart or the strip below it to pick dates.",
+                        timeline_blurb(corpus),
                         "panel-timeline",
                         460,
                     ),
@@ -158,6 +156,23 @@ def build_layout(
             ),
             html.Footer(className="footer", children=[html.P(footer_text(corpus))]),
         ],
+    )
+
+
+def timeline_blurb(corpus: Corpus) -> str:
+    """How to read the timeline: one mark a letter, or, for a corpus too large for that,
+    squares that count letters whenever more are in view than can be marked one by one."""
+    if corpus.messages[DATE].notna().sum() <= MOST_MARKS:
+        return (
+            "One mark per message in its sender's row; hollow marks have uncertain "
+            "dates, and the lanes on top are context. Choose any mark to read its "
+            "record; drag across the chart or the strip below it to pick dates."
+        )
+    return (
+        "One mark per letter in its sender's row while few are in view; when many are, "
+        "squares count them per day, week, month or year (larger and darker: more), for the "
+        "busiest writers and a row of all others. Choose a square to narrow the dates; drag "
+        "across the chart or the strip below it to pick dates."
     )
 
 

@@ -229,3 +229,12 @@ def test_json_export_carries_every_party_and_the_date_as_written(brahm):
     assert len(b310["senders"]) == 3 and b310["sender_names"][2] == "Elly Hirschfeld"
     assert b310["date"] == "" and b310["date_precision"] == "none"
     assert b310["date_certainty"] == "uncertain"
+
+
+def test_the_timeline_says_how_to_read_its_squares_for_a_large_edition(brahm):
+    from dashboard.app import timeline_blurb
+
+    corpus, _ = brahm
+    assert "squares count them" in timeline_blurb(corpus)
+    bundled, _ = open_corpus(None)
+    assert timeline_blurb(bundled).startswith("One mark per message")
