@@ -1126,7 +1126,11 @@ def timeline_spec(
     for row in records:
         same_day.setdefault((row_of[row[SENDER]], row[DATE]), []).append(row[MESSAGE_ID])
     _add_spans(figure, records, row_of, same_day, people)
+    # A trace for each kind of date the corpus has: none for one it never uses.
+    certainties = set(whole.messages[DATE_CERTAINTY])
     for certainty, symbol in () if binned else CERTAINTY_SYMBOL.items():
+        if certainty not in certainties:
+            continue
         part = [row for row in records if row[DATE_CERTAINTY] == certainty]
         colours = [side_style(people[row[SENDER]][SIDE])[0] for row in part]
         figure.add_trace(
@@ -1151,7 +1155,7 @@ def timeline_spec(
         _add_timeline_key(
             figure,
             sorted({people[p][SIDE] for p in rows if p != OTHERS_ROW}),
-            set(whole.messages[DATE_CERTAINTY]),
+            certainties,
         )
     if step is not None:
         lit = [row for row in records if step[0] <= row[DATE].date() <= step[1]]
