@@ -286,10 +286,9 @@ def test_the_main_page_never_goes_idle(restless):
 def test_a_whole_playback_is_one_step_back_in_history(kiosk):
     open_kiosk(kiosk, "?day=1949-01-08")
     kiosk.wait_for_contains_text(f"#{ids.DAY_LABEL}", "8 January 1949")
-    play = kiosk.find_element(f"#{ids.PLAY}")
-    play.click()
+    press_play(kiosk)
     wait_for_query(kiosk, lambda q: q.get("day", "") >= "1949-01-10")
-    play.click()
+    kiosk.find_element(f"#{ids.PLAY}").click()
     wait_for_query(kiosk, lambda q: "play" not in q)
     kiosk.driver.back()
     wait_for_query(kiosk, lambda q: q == {"day": "1949-01-08"})
