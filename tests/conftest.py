@@ -42,10 +42,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test under tests/browser/ with the ``browser`` marker."""
+    """Mark every test under tests/browser/ with the ``browser`` marker, and let it run
+    twice more before it fails: a real browser on a loaded machine can lose a tap or a
+    keystroke to the page's own answers, which a second try tells from a real fault."""
     for item in items:
         if BROWSER_TESTS_DIR in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.flaky(reruns=2, reruns_delay=1))
 
 
 def _require(executable: str, debian_package: str) -> str:
