@@ -237,28 +237,10 @@ def network_spec(
     table = edges(shown.messages)
     degrees = node_degrees(shown.messages)
     most = int(degrees.max()) if len(degrees) else 0
-    reach = {p: (*positions[p], node_reach(int(degrees.get(p, 0)), most)) for p in positions}
-    hits: list[dict] = []
-    reciprocal = set(zip(table[SOURCE_NODE], table[TARGET_NODE], strict=True))
     titles = shown.messages.set_index(MESSAGE_ID)[TITLE].to_dict()
-    for edge in table.to_dict("records"):
-        # Curve every edge to its right, so a reply never hides under the message it answers.
-        bend = 0.12 if (edge[TARGET_NODE], edge[SOURCE_NODE]) in reciprocal else 0.06
-        trace = _edge_trace(whole, edge, positions, bend)
-        arrow = _arrowhead(trace)
-        if set(chosen) & set(edge[MESSAGE_IDS]):
-            figure.add_trace(_glow(trace, INK, CHOSEN_LABEL))
-        if lit and lit & set(edge[MESSAGE_IDS]):
-            figure.add_trace(_glow(trace))
-            trace["opacity"] = 1
-        elif lit is not None:
-            trace["opacity"] = arrow["opacity"] = FADED
-        figure.add_trace(trace)
-        figure.add_annotation(arrow)
-        hits.append(_edge_hits(trace, edge, _edge_hover(whole, edge, titles, codenames), reach))
-    # The lines' hit areas go in after every line, each its own trace of invisible points.
-    for hit in hits:
-        figure.add_trace(hit)
+    # Every person drawn keeps a line's hit area off their node, in view or faded.
+    counts = {p: int(degrees.get(p, 0)) for p in positions}
+    _add_curved_edges(figure, whole, table, positions, counts, most, lit, chosen, titles, codenames)
     on_day = shown.messages[shown.messages[MESSAGE_ID].isin(lit or ())]
     lit_people = people_in(on_day)
     everyone = whole.people_by_id
@@ -553,8 +535,10 @@ def _add_curved_edges(
     titles: dict[str, str],
     codenames: bool,
 ) -> None:
-    """The few edges of a narrow view of a large corpus, drawn as the small corpus's are:
-    a curve, an arrowhead and a hit area each, kept clear of the nodes in view."""
+    """Edges one by one, for a small corpus and for a narrow view of a large one: a curve,
+    an arrowhead and a hit area each, the hit area kept clear of every node in `degrees`.
+    Every edge curves to its right, so a reply never hides under the message it answers;
+    the hit areas go in after every line."""
     reach = {p: (*positions[p], node_reach(degrees[p], most)) for p in degrees}
     reciprocal = set(zip(table[SOURCE_NODE], table[TARGET_NODE], strict=True))
     hits = []
