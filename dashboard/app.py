@@ -13,7 +13,7 @@ from dash import ALL, Dash, Input, Output, Patch, State, ctx, dcc, html, no_upda
 
 from dashboard import guard, ids, routes
 from dashboard.bundled import bundled_folder
-from dashboard.citation import CHART_TITLES
+from dashboard.citation import chart_title
 from dashboard.context import COMPACT_BELOW_PX, NARROW_BELOW_PX, VIEWS, Context
 from dashboard.figures import MOST_MARKS, OFFLINE_CONFIG
 from dashboard.model import DATE, Corpus
@@ -128,7 +128,7 @@ def build_layout(
                     exhibit.story_panel(corpus),
                     chart_panel(
                         ids.NETWORK,
-                        CHART_TITLES["network"],
+                        chart_title("network", corpus),
                         "Line width counts messages; dashed lines are relayed. "
                         "Choose a person to see only their messages.",
                         "panel-network",
@@ -137,14 +137,14 @@ def build_layout(
                     details.layout(),
                     chart_panel(
                         ids.TIMELINE,
-                        CHART_TITLES["timeline"],
+                        chart_title("timeline", corpus),
                         timeline_blurb(corpus),
                         "panel-timeline",
                         460,
                     ),
                     chart_panel(
                         ids.FLOW,
-                        CHART_TITLES["flow"],
+                        chart_title("flow", corpus),
                         "Distribution copies of each decoded telegram, from sender to "
                         "message to the Soviet leaders who received them. Choose a leader to "
                         "read the telegrams they were sent.",

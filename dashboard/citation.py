@@ -26,6 +26,9 @@ VIEW_NAMES = {
     "flow": "flow of distribution copies",
     "messages": "messages",
 }
+# The timeline's title over a corpus of years, whose marks and playback go by week, month
+# or year: "Day by day" would say what it does not do.
+LONG_TIMELINE_TITLE = "Over time"
 
 
 @cache
@@ -54,6 +57,17 @@ def dataset_name(corpus: Corpus) -> str:
     if not title or title == _bundled_title():
         return DATASET_NAME
     return title
+
+
+def chart_title(view: str, corpus: Corpus) -> str:
+    """A chart's title on the page and in its exports, fitted to the corpus's span."""
+    from dashboard.figures import playback_unit  # figures draws; citation only names
+
+    if view == "timeline":
+        first, last = (day.date() for day in corpus.period)
+        if playback_unit(first, last) != "day":
+            return LONG_TIMELINE_TITLE
+    return CHART_TITLES[view]
 
 
 def describe_filters(corpus: Corpus, state: ViewState) -> list[str]:

@@ -20,8 +20,8 @@ from defusedxml import ElementTree as SafeElementTree
 
 from dashboard import images
 from dashboard.citation import (
-    CHART_TITLES,
     VIEW_NAMES,
+    chart_title,
     citation,
     dataset_name,
     dataset_version,
@@ -447,7 +447,8 @@ def export(
         content = makers[fmt]()
     else:
         progress(f"drawing the {VIEW_NAMES[what]}")
-        title, filters = CHART_TITLES[what], "; ".join(describe_filters(context.corpus, state))
+        title = chart_title(what, context.corpus)
+        filters = "; ".join(describe_filters(context.corpus, state))
         cited = citation(context.corpus, state, link, view=what)
         if fmt in IMAGE_FORMATS:
             size = size or image_size(what, fmt=fmt)

@@ -636,6 +636,12 @@ class Corpus:
     def kinds(self) -> list[str]:
         return list(self.index.kinds)
 
+    @cached_property
+    def message_ids(self) -> frozenset[str]:
+        """Every letter's id, for checking a link's ids against: built once per corpus, as
+        every request reads its URL."""
+        return frozenset(self.messages[MESSAGE_ID])
+
     # --- aggregation ------------------------------------------------------------------
     def pair_counts(self) -> pd.DataFrame:
         """Messages per (sender, recipient), every sender of a letter to every recipient."""

@@ -163,10 +163,9 @@ class ViewState:
                     f"There is no kind of message called {quoted(kind)}; it was ignored."
                 )
 
-        known_messages = set(corpus.messages["message_id"])
         message = []
         for ident in _list_param(params, "message"):
-            if ident in known_messages:
+            if ident in corpus.message_ids:
                 message.append(ident)
             else:
                 warnings.append(f"There is no message {quoted(ident)}; nothing was opened for it.")

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard import ids
+from dashboard.citation import LONG_TIMELINE_TITLE, chart_title
 from dashboard.context import Context
 from dashboard.corpora import open_corpus
 from dashboard.figures import (
@@ -283,6 +284,25 @@ def test_a_tick_goes_on_a_week_and_the_slider_lands_on_its_step(centuries):
     label = str(exhibit.day_label(centuries.filter(), week))
     assert sent > len(centuries.sent_on(date(1800, 3, 5)))
     assert "5 - 11 Mar 1800" in label and f"{sent} message" in label and "sent this week" in label
+
+
+def test_a_nudge_of_the_slider_moves_a_whole_step_either_way(centuries):
+    # A century plays by the year: an arrow key moves the thumb one day, which must not
+    # snap back to the year it left.
+    state = ViewState.from_query("?start=1800-01-01&end=1899-12-31&day=1805-01-01", centuries)
+    offset = exhibit.day_offset(date(1805, 1, 1), centuries)
+    assert next_state(state, ids.DAY, offset + 1, centuries).day == date(1806, 1, 1)
+    assert next_state(state, ids.DAY, offset - 1, centuries).day == date(1804, 1, 1)
+    assert next_state(state, ids.DAY, offset, centuries).day == date(1805, 1, 1)
+    last = ViewState.from_query("?start=1800-01-01&end=1899-12-31&day=1899-01-01", centuries)
+    end = exhibit.day_offset(date(1899, 1, 1), centuries)
+    assert next_state(last, ids.DAY, end + 1, centuries).day == date(1899, 1, 1)
+
+
+def test_the_timeline_is_titled_for_its_span(centuries, bundled):
+    assert chart_title("timeline", bundled) == "Day by day"
+    assert chart_title("timeline", centuries) == LONG_TIMELINE_TITLE
+    assert chart_title("network", centuries) == chart_title("network", bundled)
 
 
 def test_the_last_step_ends_playback(centuries):

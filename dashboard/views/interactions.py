@@ -248,6 +248,11 @@ def _scrub(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     offset = min(max(offset, day_offset(state.start, corpus)), day_offset(state.end, corpus))
     # The thumb lands on the first day of the playback step it stands in.
     day = playback_step(first + timedelta(days=offset), state.start, state.end)[0]
+    if state.day is not None and day == state.day and offset > day_offset(state.day, corpus):
+        # A nudge forward that stays in the step (an arrow key moves the thumb one day, and
+        # a step may be a month or a year) goes on to the next step, not back to this one.
+        ahead = next_step(state.day, state.start, state.end)
+        day = ahead if ahead <= state.end else day
     return state if day == state.day else state.with_changes(day=day, message=(), event=None)
 
 
