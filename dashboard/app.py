@@ -261,6 +261,7 @@ def register_callbacks(app: Dash, context: Context) -> None:
         Output(ids.PEOPLE, "value"),
         Output(ids.KINDS, "value"),
         Output(ids.NAMES, "value"),
+        Output(ids.LABELS, "value"),
         Output(ids.SPEED, "value"),
         Output(ids.DAY, "value"),
         Input(ids.URL, "search"),
@@ -269,6 +270,7 @@ def register_callbacks(app: Dash, context: Context) -> None:
         Input(ids.PEOPLE, "value"),
         Input(ids.KINDS, "value"),
         Input(ids.NAMES, "value"),
+        Input(ids.LABELS, "value"),
         Input(ids.RESET, "n_clicks"),
         Input(ids.NETWORK, "clickData"),
         Input(ids.TIMELINE, "clickData"),
@@ -407,6 +409,7 @@ def _sync_values(state: ViewState, new_search: str | object) -> tuple:
         list(state.people),
         list(state.kinds),
         NAMES_CODENAME if state.codenames else NAMES_REAL,
+        state.labels,
     )
 
 

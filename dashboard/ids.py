@@ -9,6 +9,7 @@ DATES = "filter-dates"
 PEOPLE = "filter-people"
 KINDS = "filter-kinds"
 NAMES = "filter-names"
+LABELS = "filter-labels"
 RESET = "filter-reset"
 SUMMARY = "filter-summary"
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
+import pandas as pd
 import pytest
 from dash import Patch, no_update
 from plotly.utils import PlotlyJSONEncoder
@@ -21,6 +23,8 @@ from dashboard.app import (
 from dashboard.context import Context
 from dashboard.figures import flow_figure
 from dashboard.model import load_corpus
+from dashboard.state import DEFAULT_LABELS, MAX_LABELS
+from dashboard.views import filters
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +46,7 @@ def client(corpus):
 
 
 def test_sync_from_url_sets_controls_without_rewriting_it(corpus):
-    search, start, end, people, kinds, names = sync(
+    search, start, end, people, kinds, names, _labels = sync(
         corpus, "?start=1949-01-10&end=1949-01-15&people=Filippov", ids.URL, None
     )
     assert search is no_update
@@ -62,8 +66,44 @@ def test_sync_date_picker_writes_url(corpus):
 
 def test_sync_node_click_filters_to_person(corpus):
     click = {"points": [{"customdata": ["person", "mikoyan"]}]}
-    search, *_, people, _kinds, _names = sync(corpus, "?message=m05", ids.NETWORK, click)
+    search, *_, people, _kinds, _names, _labels = sync(corpus, "?message=m05", ids.NETWORK, click)
     assert search == "?people=mikoyan" and people == ["mikoyan"]
+
+
+def test_the_number_of_names_on_the_network_is_set_in_the_url_and_held_in_bounds(corpus):
+    search, *_, labels = sync(corpus, "?people=mao", ids.LABELS, 120)
+    assert search == "?people=mao&labels=120" and labels == 120
+    assert sync(corpus, "", ids.LABELS, 10**9)[0] == f"?labels={MAX_LABELS}"
+    assert sync(corpus, "", ids.LABELS, 0)[0] == "?labels=1"
+    # An emptied or half-typed box changes nothing, and the box shows the URL's number.
+    assert sync(corpus, "?labels=120", ids.LABELS, None)[0] is no_update
+    assert sync(corpus, "?labels=120", ids.LABELS, "12a")[-1] == 120
+    assert sync(corpus, "?labels=120", ids.URL, None)[-1] == 120
+
+
+def test_the_names_control_shows_only_when_not_everyone_can_be_named(corpus, tmp_path):
+    def hidden(layout_of):
+        box = next(
+            item
+            for item in _walk(filters.layout(layout_of))
+            if "filter-labels" in (getattr(item, "className", "") or "")
+        )
+        return box.hidden
+
+    assert hidden(corpus)  # 22 people: every one is named
+    more = corpus.people.sample(DEFAULT_LABELS, replace=True, random_state=1).assign(
+        person_id=[f"extra{i}" for i in range(DEFAULT_LABELS)]
+    )
+    crowded = replace(corpus, people=pd.concat([corpus.people, more], ignore_index=True))
+    assert not hidden(crowded)
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str):
+            yield from _walk(child)
 
 
 def test_sync_edge_click_opens_its_messages(corpus):

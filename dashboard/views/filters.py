@@ -14,7 +14,7 @@ from dashboard.model import (
     Corpus,
     people_in,
 )
-from dashboard.state import ViewState, describe_span
+from dashboard.state import DEFAULT_LABELS, MAX_LABELS, ViewState, describe_span
 
 NAMES_REAL = "name"
 NAMES_CODENAME = "codename"
@@ -114,6 +114,29 @@ def layout(corpus: Corpus) -> html.Section:
                         value=NAMES_REAL,
                         inline=True,
                     ),
+                ],
+            ),
+            html.Div(
+                className="filter filter-labels",
+                # A corpus whose people all fit on the network by name has nothing to set.
+                hidden=len(corpus.people) <= DEFAULT_LABELS,
+                children=[
+                    html.Label(
+                        "Names on the network", htmlFor=ids.LABELS, className="filter-label"
+                    ),
+                    dcc.Input(
+                        id=ids.LABELS,
+                        type="number",
+                        min=1,
+                        max=MAX_LABELS,
+                        step=1,
+                        value=DEFAULT_LABELS,
+                        # The network is redrawn when the number is entered, not per digit.
+                        debounce=True,
+                        inputMode="numeric",
+                        className="labels-input",
+                    ),
+                    html.Span("the busiest first", className="filter-hint"),
                 ],
             ),
             html.Div(

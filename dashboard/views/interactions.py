@@ -9,6 +9,7 @@ from dashboard import ids
 from dashboard.figures import flow_click_targets, next_bin, playback_step, playback_unit
 from dashboard.model import END, MEMBER, MESSAGE_ID, PEOPLE, START, Corpus, split_list
 from dashboard.state import (
+    MAX_LABELS,
     SPEEDS,
     ViewState,
     read_day,
@@ -76,6 +77,14 @@ def _kinds(state: ViewState, value: object, corpus: Corpus) -> ViewState:
 
 def _names(state: ViewState, value: object, corpus: Corpus) -> ViewState:
     return state.with_changes(codenames=value == NAMES_CODENAME)
+
+
+def _labels(state: ViewState, value: object, corpus: Corpus) -> ViewState:
+    """How many people the network names: a whole number, held to 1..MAX_LABELS."""
+    number = read_whole(value)
+    if number is None:
+        return state
+    return state.with_changes(labels=min(max(number, 1), MAX_LABELS))
 
 
 def _reset(state: ViewState, value: object, corpus: Corpus) -> ViewState:
@@ -319,6 +328,7 @@ HANDLERS = {
     ids.PEOPLE: _people,
     ids.KINDS: _kinds,
     ids.NAMES: _names,
+    ids.LABELS: _labels,
     ids.RESET: _reset,
     ids.DETAILS_CLOSE: _close,
     ids.NETWORK: _click,
