@@ -12,21 +12,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from datetime import date, timedelta
 from pathlib import Path
 
-from dashboard.dates import APPROXIMATE, EXACT, RANGE, UNCERTAIN, LetterDate
-from dashboard.formats import cmif
-from dashboard.letters import BODY, PERSON, Letter, Metadata, Party, Place
+# Run from anywhere: the package of this source tree and the generator beside this file.
+sys.path[:0] = [str(Path(__file__).resolve().parents[2]), str(Path(__file__).resolve().parent)]
+
+from made_up import letters  # noqa: E402
+
+from dashboard.formats import cmif  # noqa: E402
+from dashboard.letters import Metadata  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
-SEED = 1949
+__all__ = ["letters"]  # tests make their larger corpora with it
 
 # Run in the child process: read every letter (or, with "corpus", build the whole corpus
 # the way the app opens a file), report seconds, peaks and counts.
@@ -54,56 +55,6 @@ if traced:
 result["maxrss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps(result))
 """
-
-SYLLABLES = ["ka", "lo", "mi", "ren", "sa", "tu", "vel", "or", "an", "ber", "dom", "hel", "win"]
-
-
-def made_up_name(rng: random.Random, parts: int) -> str:
-    return "".join(rng.choice(SYLLABLES) for _ in range(parts)).capitalize()
-
-
-def letters(count: int, seed: int = SEED) -> Iterator[Letter]:
-    """`count` letters among made-up people and places, with the mix real files have: some
-    parties without ids, a few organisations, several senders, date ranges and guesses."""
-    rng = random.Random(seed)
-    people = [
-        Party(
-            f"{made_up_name(rng, 3)}, {made_up_name(rng, 2)}",
-            "" if rng.random() < 0.05 else f"https://d-nb.info/gnd/1{rng.randrange(10**8):08d}",
-            BODY if rng.random() < 0.03 else PERSON,
-        )
-        for _ in range(max(20, count // 20))
-    ]
-    places = [
-        Place(made_up_name(rng, 2), f"https://sws.geonames.org/{rng.randrange(10**7)}/")
-        for _ in range(max(10, count // 200))
-    ]
-    start = date(1750, 1, 1)
-    for number in range(count):
-        day = start + timedelta(days=rng.randrange(200 * 365))
-        roll = rng.random()
-        if roll < 0.02:
-            when = LetterDate.none()
-        elif roll < 0.12:
-            certainty = rng.choice((EXACT, APPROXIMATE, UNCERTAIN))
-            when = LetterDate("", RANGE, day, day + timedelta(days=rng.randrange(2, 60)), certainty)
-        else:
-            when = LetterDate.day(day, UNCERTAIN if roll > 0.97 else EXACT)
-        senders = tuple(rng.sample(people, 2 if rng.random() < 0.05 else 1))
-        extra = (("sameAs", f"https://other.example/{number}"),) if rng.random() < 0.07 else ()
-        yield Letter(
-            key=f"L{number}",
-            where="",
-            senders=senders,
-            recipients=(rng.choice(people),),
-            date=when,
-            sent_place=rng.choice(places),
-            received_place=rng.choice(places) if rng.random() < 0.3 else None,
-            url=f"https://edition.example/letters/L{number}",
-            edition="Made-up letters, a benchmark edition",
-            extra=extra,
-        )
-
 
 def measure(path: Path, how: str) -> dict:
     run = [sys.executable, "-c", READ, str(path), how]

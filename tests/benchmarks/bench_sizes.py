@@ -16,25 +16,22 @@ import argparse
 import json
 import os
 import platform
-import random
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from datetime import date, timedelta
 from pathlib import Path
 
 # Run from anywhere: the package of this source tree, not an installed one.
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
-from dashboard.dates import APPROXIMATE, EXACT, RANGE, UNCERTAIN, LetterDate  # noqa: E402
-from dashboard.letters import BODY, PERSON, Letter, Metadata, Party, Place  # noqa: E402
+from made_up import CENTURIES, FOUR_MONTHS, letters  # noqa: E402
+
+from dashboard.formats import cmif  # noqa: E402
+from dashboard.letters import Metadata  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
-SEED = 1949
-SYLLABLES = ["ka", "lo", "mi", "ren", "sa", "tu", "vel", "or", "an", "ber", "dom", "hel", "win"]
 # (start-up cold, start-up cached, callback p95 ms, bytes per render, peak memory MB)
 BUDGETS = {
     "bundled": (2, 2, 50, 300_000, None),
@@ -46,80 +43,13 @@ BUDGETS = {
 RUNS, SECONDS_PER_CASE = 40, 20.0
 
 
-def made_up_name(rng: random.Random, parts: int) -> str:
-    return "".join(rng.choice(SYLLABLES) for _ in range(parts)).capitalize()
-
-
-def letters(count: int, seed: int = SEED) -> Iterator[Letter]:
-    """`count` letters shaped like an edition's: a few people write most of them (weights
-    1/rank), a thousand letters fill four months of 1949 and more letters two centuries,
-    a tenth are dated by a span, a few are undated, one in twenty has two senders and one in
-    thirty two recipients."""
-    rng = random.Random(seed)
-    cast = max(30, count // 15)
-    people = [
-        Party(
-            f"{made_up_name(rng, 3)}, {made_up_name(rng, 2)}",
-            "" if rng.random() < 0.05 else f"https://d-nb.info/gnd/1{rng.randrange(10**8):08d}",
-            BODY if rng.random() < 0.03 else PERSON,
-        )
-        for _ in range(cast)
-    ]
-    weights = [1 / (rank + 1) for rank in range(cast)]
-    places = [
-        Place(made_up_name(rng, 2), f"https://sws.geonames.org/{rng.randrange(10**7)}/")
-        for _ in range(max(10, count // 200))
-    ]
-    start, days = (date(1949, 1, 1), 120) if count <= 1_000 else (date(1750, 1, 1), 200 * 365)
-    for number in range(count):
-        day = start + timedelta(days=rng.randrange(days))
-        roll = rng.random()
-        if roll < 0.02:
-            when = LetterDate.none()
-        elif roll < 0.12:
-            certainty = rng.choice((EXACT, APPROXIMATE, UNCERTAIN))
-            when = LetterDate("", RANGE, day, day + timedelta(days=rng.randrange(2, 60)), certainty)
-        else:
-            when = LetterDate.day(day, UNCERTAIN if roll > 0.97 else EXACT)
-        chosen = rng.choices(people, weights, k=4)
-        senders = tuple(dict.fromkeys(chosen[:2] if rng.random() < 0.05 else chosen[:1]))
-        recipients = tuple(
-            p for p in dict.fromkeys(chosen[2:] if rng.random() < 0.03 else chosen[2:3])
-        )
-        if set(recipients) & set(senders):
-            recipients = (rng.choice(people),)
-        yield Letter(
-            key=f"L{number}",
-            where="",
-            senders=senders,
-            recipients=recipients,
-            date=when,
-            sent_place=rng.choice(places),
-            received_place=rng.choice(places) if rng.random() < 0.3 else None,
-            url=f"https://edition.example/letters/L{number}",
-            edition="Made-up letters, a benchmark edition",
-        )
-
-
 # Run in a fresh process: open the corpus, start the app, and (with "callbacks") time them.
 CHILD = r"""
 import json, resource, statistics, sys, time
 sys.path.insert(0, sys.argv[4])
-path, what, simple_layout = sys.argv[1], sys.argv[2], sys.argv[3] == "simple"
+path, what = sys.argv[1], sys.argv[2]
 import plotly.io
 from dash import no_update
-from dashboard import graph, context as context_module
-
-if simple_layout:
-    # The network's layout is being rebuilt elsewhere; today's is quadratic in the people.
-    # A circle in corpus order stands in for it here, and the output says so.
-    import math
-    def circle(corpus, labels, *args, **kwargs):
-        people = list(corpus.people["person_id"])
-        n = max(1, len(people))
-        return {p: (0.5 + 0.45 * math.cos(2 * math.pi * i / n),
-                    0.5 + 0.45 * math.sin(2 * math.pi * i / n)) for i, p in enumerate(people)}
-    context_module.layout_positions = circle
 from dashboard.app import SentFigures, create_app, render_update, sync_outputs
 from dashboard.context import Context
 from dashboard.corpora import open_corpus
@@ -220,22 +150,27 @@ print(json.dumps(result))
 
 
 def child(
-    path: str, what: str, layout: str, runs: int, seconds: float, limit: int, timeout: float
+    path: str, what: str, cache: Path, runs: int, seconds: float, limit: int, timeout: float
 ) -> dict:
+    """One fresh process; `cache` is its XDG_CACHE_HOME, where the network's layout is kept
+    between runs (empty for a cold start)."""
     command = [
         sys.executable,
         "-c",
         CHILD,
         path,
         what,
-        layout,
+        "",
         str(ROOT),
         str(runs),
         str(seconds),
         str(limit),
     ]
+    environment = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, env=environment
+        )
     except subprocess.TimeoutExpired:
         return {"error": f"did not finish within {timeout:.0f} s"}
     if done.returncode != 0:
@@ -316,35 +251,25 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=SECONDS_PER_CASE)
     parser.add_argument("--limit", type=int, default=120, help="most seconds for one call")
     parser.add_argument("--timeout", type=float, default=1800, help="per process, in seconds")
-    parser.add_argument(
-        "--real-layout",
-        action="store_true",
-        help="lay the made-up networks out with the app's own layout (slow past 100 people)",
-    )
     arguments = parser.parse_args()
     print(f"Machine: {machine()}\n", flush=True)
-    layout = "real" if arguments.real_layout else "simple"
-    if not arguments.real_layout and arguments.sizes:
-        print(
-            "The made-up corpora's network is laid out on a plain circle, not by the app's "
-            "layout (pass --real-layout for it).\n",
-            flush=True,
-        )
     timing = (arguments.runs, arguments.seconds, arguments.limit, arguments.timeout)
-    if not arguments.no_bundled:
-        cold = child("bundled", "startup", "real", *timing)
-        cached = child("bundled", "callbacks", "real", *timing)
-        print(table("The bundled corpus", BUDGETS["bundled"], cold, cached) + "\n", flush=True)
-    from dashboard.formats import cmif
-
     with tempfile.TemporaryDirectory(prefix="bench-sizes-") as folder:
+        if not arguments.no_bundled:
+            cache = Path(folder) / "cache-bundled"
+            cold = child("bundled", "startup", cache, *timing)
+            cached = child("bundled", "callbacks", cache, *timing)
+            print(table("The bundled corpus", BUDGETS["bundled"], cold, cached) + "\n", flush=True)
         for size in arguments.sizes:
             path = Path(folder) / f"letters-{size}.xml"
             began = time.perf_counter()
-            cmif.write(Metadata(title=f"{size:,} made-up letters"), letters(size), path)
+            span = FOUR_MONTHS if size <= 1_000 else CENTURIES
+            cmif.write(Metadata(title=f"{size:,} made-up letters"), letters(size, span=span), path)
             written = time.perf_counter() - began
-            cold = child(str(path), "startup", layout, *timing)
-            cached = child(str(path), "callbacks", layout, *timing)
+            # A cold start lays the network out; the second reads the layout the first kept.
+            cache = Path(folder) / f"cache-{size}"
+            cold = child(str(path), "startup", cache, *timing)
+            cached = child(str(path), "callbacks", cache, *timing)
             shape = "four months" if size <= 1_000 else "two centuries"
             who = f", {cached['people']:,} people" if "people" in cached else ""
             name = (
