@@ -139,8 +139,12 @@ def network_positions(corpus: Corpus) -> dict[str, dict[str, tuple[float, float]
     """Each look's node positions. A small corpus sits on a circle spaced for every name at
     each look's size; a larger one has one force layout for all looks (cached on disk), and
     its names are chosen when a figure is drawn, by what fits."""
-    if len(node_degrees(corpus.messages)) > CIRCLE_MAX_PEOPLE:
-        positions = cached_force_positions(corpus.messages)
+    degrees = node_degrees(corpus.messages)
+    if len(degrees) > CIRCLE_MAX_PEOPLE:
+        found = cached_force_positions(corpus.messages)
+        # Busiest first: a view that cannot draw everyone draws the front of this order.
+        order = sorted(found, key=lambda p: (-int(degrees.get(p, 0)), p))
+        positions = {person: found[person] for person in order}
         return {"default": positions, "presentation": positions, "narrow": positions}
     labels = {
         person: [corpus.label(person), corpus.label(person, codenames=True)]

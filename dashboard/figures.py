@@ -316,8 +316,15 @@ def network_spec(
 
 
 # A large corpus's view with this many edges or fewer keeps one curved line, arrowhead and
-# hit area per edge, as a small corpus has; past it edges are drawn in a few WebGL traces.
+# hit area per edge, as a small corpus has; past it edges are drawn in a few line traces.
 CURVED_EDGES_MAX = 60
+# Everything stays SVG: a WebGL canvas is drawn over every SVG layer, so lines or dots in it
+# would cross out the names, and a browser without WebGL (a virtual machine, some kiosks, a
+# headless export) would show no network at all. A band of 3,000 lines is one SVG path;
+# dots are one element each, so a view draws the busiest DOTS_MAX people as dots (the rest
+# are found by name in the people filter, and the chart says how many are drawn).
+DOTS_MAX = 2000
+NAME_HALO = "0 0 3px white, 0 0 3px white, 0 0 2px white"
 # The busiest pairs drawn in a large view: more lines add bytes, not information.
 LINES_MAX = 3000
 # Message ids carried by the large view's edge hit points, busiest pairs first: a click on
@@ -369,11 +376,14 @@ def large_network_spec(
     degrees = {p: int(n) for p, n in node_degrees(shown.messages).items() if p in positions}
     in_view = sorted(degrees, key=lambda p: (-degrees[p], p))
     most = degrees[in_view[0]] if in_view else 0
-    unseen = [p for p in positions if p not in degrees]
+    # The named, then the busiest in view, then (faint, so that the drawing keeps its shape
+    # under any filter) the busiest of the whole corpus with nothing in view.
+    room = max(DOTS_MAX - len(in_view), 0)
+    unseen = [p for p in positions if p not in degrees][:room]  # positions: busiest first
     if unseen:
         figure.add_trace(
             {
-                "type": "scattergl",
+                "type": "scatter",
                 "x": [positions[p][0] for p in unseen],
                 "y": [positions[p][1] for p in unseen],
                 "mode": "markers",
@@ -409,17 +419,19 @@ def large_network_spec(
     # A chosen person is shown with everyone they wrote to or heard from, by name.
     limit = max(labels, len(in_view)) if chosen_people else labels
     named = fit_labels(ranked, positions, texts, radii, to_px, font_px, limit, (plot_w, plot_h))
+    dotted = set(named) | set(chosen_people)
+    dotted.update([p for p in ranked if p not in dotted][: max(DOTS_MAX - len(dotted), 0)])
     on_day = shown.messages[shown.messages[MESSAGE_ID].isin(lit or ())]
     lit_people = people_in(on_day)
     sides = sorted({everyone[p][SIDE] for p in in_view})
     for side in sides:
         colour, symbol = side_style(side)
         members = [p for p in in_view if everyone[p][SIDE] == side]
-        unnamed = [p for p in members if p not in named]
+        unnamed = [p for p in members if p not in named and p in dotted]
         if unnamed:
             figure.add_trace(
                 {
-                    "type": "scattergl",
+                    "type": "scatter",
                     "x": [positions[p][0] for p in unnamed],
                     "y": [positions[p][1] for p in unnamed],
                     "mode": "markers",
@@ -456,7 +468,8 @@ def large_network_spec(
                     name=escape(side or "other"),
                     text=[texts[p] for p in labelled],
                     textposition=[named[p] for p in labelled],
-                    textfont={"size": font_px, "color": INK},
+                    # A white halo keeps a name legible where many lines cross under it.
+                    textfont={"size": font_px, "color": INK, "shadow": NAME_HALO},
                     marker={
                         "size": [node_size(degrees[p], most) for p in labelled],
                         "color": colour,
@@ -491,7 +504,7 @@ def large_network_spec(
             )
     if in_view:
         figure.add_annotation(
-            text=escape(scale_note(len(named), len(in_view), drawn, pairs)),
+            text=escape(scale_note(len(named), len(in_view), drawn, pairs, len(dotted))),
             # Top left, clear of the chart's toolbar at the top right.
             x=0,
             y=1,
@@ -511,13 +524,18 @@ def letters_text(count: int) -> str:
     return f"{count:,} letter{'s' if count != 1 else ''}"
 
 
-def scale_note(named: int, in_view: int, drawn: int, pairs: int) -> str:
-    """'showing 40 of 2,153 people by name; lines for the 3,000 busiest of 9,870 pairs'."""
+def scale_note(
+    named: int, in_view: int, drawn: int, pairs: int, dotted: int | None = None
+) -> str:
+    """'showing 40 of 2,153 people by name; lines for the 3,000 busiest of 9,870 pairs', and
+    'dots for the 2,000 busiest' when not everyone in view is drawn."""
     note = (
         f"showing {named:,} of {in_view:,} people by name"
         if named < in_view
         else f"{in_view:,} {'person' if in_view == 1 else 'people'}"
     )
+    if dotted is not None and dotted < in_view:
+        note += f"; dots for the {dotted:,} busiest"
     if drawn < pairs:
         note += f"; lines for the {drawn:,} busiest of {pairs:,} pairs"
     return note
@@ -569,7 +587,7 @@ def _add_line_bands(
     chosen: tuple[str, ...],
     codenames: bool,
 ) -> tuple[int, int]:
-    """The busiest pairs of a large view as straight lines, one WebGL trace per band of
+    """The busiest pairs of a large view as straight lines, one SVG trace per band of
     letters (segments apart by None), a glow trace for the lit and the open, and invisible
     points mid-line that open a pair's letters. Returns (pairs drawn, pairs in view)."""
     by_pair: dict[tuple[str, str], list[str]] = {}
@@ -599,7 +617,7 @@ def _add_line_bands(
             xs, ys = segments(glowing)
             figure.add_trace(
                 {
-                    "type": "scattergl",
+                    "type": "scatter",
                     "x": xs,
                     "y": ys,
                     "mode": "lines",
@@ -620,7 +638,7 @@ def _add_line_bands(
         alpha = opacity * (FADED if faded else 1)
         figure.add_trace(
             {
-                "type": "scattergl",
+                "type": "scatter",
                 "x": xs,
                 "y": ys,
                 "mode": "lines",

@@ -187,3 +187,10 @@ def test_a_long_table_lists_its_first_rows_and_points_to_the_csv():
     assert more.children[0] == "The first 100 of 300 rows. "
     assert more.children[1].href == "/download/messages.csv"
     assert len(region.children.children[2].children) == describe.TABLE_ROWS
+
+
+def test_large_counts_are_written_with_thousands_separators():
+    from dashboard.views.describe import _count
+
+    assert _count(12345, "message") == "12,345 messages"
+    assert _count(1, "message") == "1 message"

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import pytest
 from factory import write_corpus
 
-from dashboard import graph
+from dashboard import figures, graph
 from dashboard.context import Context
 from dashboard.figures import LARGE_MARGIN, LARGE_RANGE, network_spec
 from dashboard.graph import (
@@ -313,11 +313,17 @@ def test_presentation_names_fit_their_larger_type(large, large_context):
     assert boxes and overlapping(boxes) == []
 
 
-def test_a_large_view_draws_lines_in_a_few_webgl_traces(large, large_context):
+def test_a_large_view_draws_lines_in_a_few_svg_traces_under_the_names(large, large_context):
     spec = large_context.spec("network", ViewState.default(large))
     assert len(spec["data"]) < 15
     lines = [t for t in spec["data"] if t.get("mode") == "lines"]
-    assert lines and all(t["type"] == "scattergl" for t in lines)
+    # SVG, drawn before the names: a WebGL canvas would lie over them.
+    assert lines and all(t["type"] == "scatter" for t in lines)
+    order = {id(t): i for i, t in enumerate(spec["data"])}
+    names = [order[id(t)] for t in spec["data"] if "text" in t.get("mode", "")]
+    assert names and max(order[id(t)] for t in lines) < min(names)
+    # No WebGL, which not every browser has and whose canvas lies over the names.
+    assert all(t["type"] == "scatter" for t in spec["data"])
     # Segments apart by None: three values a line.
     assert all(len(t["x"]) % 3 == 0 and t["x"][2::3] == [None] * (len(t["x"]) // 3) for t in lines)
     assert spec["layout"].get("annotations") and not any(
@@ -416,3 +422,27 @@ def test_labels_parameter_round_trips():
     assert state.to_query(corpus) == "?labels=7"
     assert ViewState.from_query(state.to_query(corpus), corpus) == state
     assert ViewState.default(corpus).to_query(corpus) == ""
+
+
+def test_a_view_of_more_people_than_dots_draws_the_busiest_and_says_so(
+    large, large_context, monkeypatch
+):
+    monkeypatch.setattr(figures, "DOTS_MAX", 150)
+    spec = large_context.spec("network", ViewState.default(large))
+
+    def people(mode: str) -> list[str]:
+        return [
+            c[1]
+            for t in spec["data"]
+            if t.get("mode") == mode
+            for c in t.get("customdata") or []
+            if c[0] == "person"
+        ]
+
+    named, unnamed = people("markers+text"), people("markers")
+    assert named and unnamed and len(named) + len(unnamed) == 150
+    degrees = node_degrees(large.messages)
+    # Past the named, the busiest are drawn: no one left out wrote more than any drawn.
+    assert max(degrees.drop(named + unnamed)) <= min(degrees[unnamed])
+    notes = " ".join(a["text"] for a in spec["layout"]["annotations"])
+    assert "dots for the 150 busiest" in notes

@@ -115,7 +115,7 @@ def network(
         people = people_in(messages)
         busiest = table.sort_values(WEIGHT, ascending=False, kind="stable").iloc[0]
         sentence = (
-            f"{_count(len(messages), 'message')} between {len(people)} people and bodies, {span}."
+            f"{_count(len(messages), 'message')} between {len(people):,} people and bodies, {span}."
         )
         if busiest[WEIGHT] > 1:
             sentence += (
@@ -408,4 +408,4 @@ def _span(start: date, end: date) -> str:
 
 
 def _count(number: int, noun: str, plural: str | None = None) -> str:
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"

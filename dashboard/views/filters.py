@@ -154,14 +154,14 @@ def summary(shown: Corpus, state: ViewState, copies_recorded: bool = True) -> st
     """'7 messages, 22 copies, 10 - 15 Jan 1949 · People: Iosif Stalin'."""
     count = len(shown.messages)
     copies = int(shown.copies[COPIES].sum())
-    counted = f"{count} message{'s' if count != 1 else ''}, "
+    counted = f"{count:,} message{'s' if count != 1 else ''}, "
     # A corpus that records no distribution copies is not told it has none of them.
     if copies_recorded:
-        counted += f"{copies} cop{'y' if copies == 1 else 'ies'}, "
+        counted += f"{copies:,} cop{'y' if copies == 1 else 'ies'}, "
     parts = [counted + describe_span(state.start, state.end)]
     undated = len(shown.undated)
     if undated:
-        parts.append(f"{undated} undated (in the records, not on the timeline)")
+        parts.append(f"{undated:,} undated (in the records, not on the timeline)")
     if state.people:
         names = ", ".join(shown.label(p, state.codenames) for p in state.people)
         parts.append(f"People: {names}")
