@@ -20,9 +20,9 @@ from dashboard.graph import (
     SOURCE_NODE,
     TARGET_NODE,
     WEIGHT,
-    edges,
+    degrees_of,
+    edges_of,
     fit_labels,
-    node_degrees,
 )
 from dashboard.model import (
     CATEGORY,
@@ -234,8 +234,8 @@ def network_spec(
             dragmode=False,
         )
     )
-    table = edges(shown.messages)
-    degrees = node_degrees(shown.messages)
+    table = edges_of(shown)
+    degrees = degrees_of(shown)
     most = int(degrees.max()) if len(degrees) else 0
     titles = shown.messages.set_index(MESSAGE_ID)[TITLE].to_dict()
     # Every person drawn keeps a line's hit area off their node, in view or faded.
@@ -372,8 +372,8 @@ def large_network_spec(
             dragmode=False,
         )
     )
-    table = edges(shown.messages)
-    degrees = {p: int(n) for p, n in node_degrees(shown.messages).items() if p in positions}
+    table = edges_of(shown)
+    degrees = {p: int(n) for p, n in degrees_of(shown).items() if p in positions}
     in_view = sorted(degrees, key=lambda p: (-degrees[p], p))
     most = degrees[in_view[0]] if in_view else 0
     # The named, then the busiest in view, then (faint, so that the drawing keeps its shape
@@ -393,8 +393,8 @@ def large_network_spec(
                 "name": "people with nothing in view",
             }
         )
-    titles = shown.messages.set_index(MESSAGE_ID)[TITLE].to_dict()
     if len(table) <= CURVED_EDGES_MAX:
+        titles = shown.messages.set_index(MESSAGE_ID)[TITLE].to_dict()
         _add_curved_edges(
             figure, whole, table, positions, degrees, most, lit, chosen, titles, codenames
         )

@@ -82,6 +82,18 @@ def edges(messages: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[SOURCE_NODE, TARGET_NODE, RELAYED, MESSAGE_IDS, WEIGHT])
 
 
+def edges_of(corpus: Corpus) -> pd.DataFrame:
+    """`edges(corpus.messages)`, kept with the corpus: the chart, its text alternative and
+    the next request for the same filter share it."""
+    return corpus.memo("edges", lambda c: edges(c.messages))
+
+
+def degrees_of(corpus: Corpus) -> pd.Series:
+    """`node_degrees(corpus.messages)`, from the table of parties (split once, at load),
+    kept with the corpus."""
+    return corpus.memo("degrees", lambda c: c.parties[PERSON_ID].value_counts())
+
+
 def message_graph(corpus: Corpus) -> nx.MultiDiGraph:
     """People as nodes (with their attributes), one edge per leg of every message."""
     graph = nx.MultiDiGraph()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,8 @@ import pandas as pd
 from dashboard.bundled import bundled_folder
 from dashboard.dates import CERTAINTIES, DAY, NONE, PRECISIONS
 from dashboard.letters import Metadata
+
+T = TypeVar("T")
 
 BUNDLED_DATA = bundled_folder("data")
 
@@ -494,6 +497,19 @@ class Corpus:
         if self.parties is None:
             object.__setattr__(self, "parties", party_table(self.messages))
 
+    @cached_property
+    def _derived(self) -> dict[str, object]:
+        return {}
+
+    def memo(self, name: str, make: Callable[[Corpus], T]) -> T:
+        """`make(self)`, made once and kept with this corpus (which never changes): the
+        tables other modules derive from it, such as its network's edges, shared by the
+        chart and its text alternative and by the next request for the same filter."""
+        kept = self._derived
+        if name not in kept:
+            kept[name] = make(self)
+        return kept[name]  # type: ignore[return-value]
+
     # --- filtering --------------------------------------------------------------------
     @cached_property
     def index(self) -> CorpusIndex:
@@ -663,16 +679,26 @@ class Corpus:
 
     def copy_counts(self) -> pd.DataFrame:
         """Distribution copies per (message, member), with the message's sender and date."""
-        # A dict join: on tables this small it is several times faster than DataFrame.merge.
-        messages = self.messages_by_id
+        columns = [MESSAGE_ID, SENDER, DATE, MEMBER, COPIES]
+        if self.copies.empty:
+            return pd.DataFrame(columns=columns)
+        # A dict join of the letters that have copies only: on tables this small it is
+        # several times faster than DataFrame.merge, and a large edition has few or none.
+        copied = self.messages[self.messages[MESSAGE_ID].isin(self.copies[MESSAGE_ID])]
+        messages = {
+            message: (sender, day)
+            for message, sender, day in zip(
+                copied[MESSAGE_ID].tolist(), copied[SENDER].tolist(), copied[DATE], strict=True
+            )
+        }
         rows = [
-            (message, messages[message][SENDER], messages[message][DATE], member, count)
+            (message, *messages[message], member, count)
             for message, member, count in zip(
                 self.copies[MESSAGE_ID], self.copies[MEMBER], self.copies[COPIES], strict=True
             )
             if message in messages
         ]
-        table = pd.DataFrame(rows, columns=[MESSAGE_ID, SENDER, DATE, MEMBER, COPIES])
+        table = pd.DataFrame(rows, columns=columns)
         table[COPIES] = table[COPIES].astype("int64")
         return table.sort_values([DATE, MESSAGE_ID, MEMBER], ignore_index=True)
 

@@ -12,7 +12,15 @@ from dash import html
 from dashboard import ids
 from dashboard.export import MESSAGES
 from dashboard.figures import CERTAINTY_LABEL, MOST_MARKS, bin_floor, bin_unit, next_bin
-from dashboard.graph import MESSAGE_IDS, RELAYED, SOURCE_NODE, TARGET_NODE, WEIGHT, edges
+from dashboard.graph import (
+    MESSAGE_IDS,
+    RELAYED,
+    SOURCE_NODE,
+    TARGET_NODE,
+    WEIGHT,
+    degrees_of,
+    edges_of,
+)
 from dashboard.model import (
     CATEGORY,
     COPIES,
@@ -37,7 +45,6 @@ from dashboard.model import (
     VIA,
     Corpus,
     date_words,
-    people_in,
     split_list,
 )
 from dashboard.routes import DOWNLOAD_PREFIX
@@ -101,7 +108,7 @@ def network(
     """The network: who wrote to whom, line by line, as the figure draws it."""
     until, lit = playback or played(shown, state)
     messages = until.messages
-    table = edges(messages)
+    table = edges_of(until)
     span = _span(state.start, min(state.day, state.end) if state.day else state.end)
     name = partial(whole.label, codenames=state.codenames)
     if messages.empty:
@@ -112,7 +119,7 @@ def network(
             else f"No messages match the filter ({span}), so the network has no lines."
         )
     else:
-        people = people_in(messages)
+        people = degrees_of(until)
         busiest = table.sort_values(WEIGHT, ascending=False, kind="stable").iloc[0]
         sentence = (
             f"{_count(len(messages), 'message')} between {len(people):,} people and bodies, {span}."
@@ -132,13 +139,9 @@ def network(
         sentence += " " + _lit_sentence(whole, until, lit, state)
     shown_edges = set().union(*table[MESSAGE_IDS].head(TABLE_ROWS)) if len(table) else set()
     drawn = until.messages
-    titles = dict(
-        zip(drawn[MESSAGE_ID], drawn[TITLE], strict=True)
-        if len(drawn) <= TABLE_ROWS
-        else (
-            (m, t) for m, t in zip(drawn[MESSAGE_ID], drawn[TITLE], strict=True) if m in shown_edges
-        )
-    )
+    if len(drawn) > TABLE_ROWS:
+        drawn = drawn[drawn[MESSAGE_ID].isin(shown_edges)]
+    titles = dict(zip(drawn[MESSAGE_ID].tolist(), drawn[TITLE].tolist(), strict=True))
     columns = ("From", "To", "Messages", "Route", "Titles")
     rows = []
     for edge in table.head(TABLE_ROWS).to_dict("records"):
