@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
+
 import pytest
 from factory import COPIES, EVENTS, MESSAGES, write_corpus, write_csv
+from plotly.utils import PlotlyJSONEncoder
 
+from dashboard import export as ex
+from dashboard.app import create_app, render_page
+from dashboard.cli import main
+from dashboard.context import Context
+from dashboard.corpora import open_corpus
 from dashboard.formats import folder as folder_format
 from dashboard.model import (
     CorpusError,
@@ -13,6 +24,8 @@ from dashboard.model import (
     parse_references,
     source_citation,
 )
+from dashboard.state import ViewState
+from dashboard.views.pages import KIOSK_PATH
 
 SOURCES = [
     {
@@ -192,3 +205,181 @@ def test_a_messages_file_with_a_citation_column_reads_back(tmp_path):
     (tmp_path / "messages.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
     corpus = load_corpus(tmp_path)
     assert "citation" not in corpus.messages.columns
+
+
+# --- the bundled corpus -----------------------------------------------------------------------
+
+SEED_NAMES = ("000_e016215c6614d9f2.txt", "004_27a86a64b866bec5.txt")
+# A file name of the kind the sources were kept in, shown instead of a citation. (Not any
+# ".txt": plotly.js, inlined in an HTML export, names its own LICENSE.txt.)
+FILE_NAME = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b")
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return load_corpus()
+
+
+@pytest.fixture(scope="module")
+def bundled_context(bundled):
+    return Context.build(bundled)
+
+
+def no_file_name(text: str, where: str) -> None:
+    assert not FILE_NAME.search(text), (where, FILE_NAME.search(text).group())
+    assert not any(seed in text for seed in SEED_NAMES), where
+
+
+def page_text(outputs) -> str:
+    """What the render callback sends: figures (tooltips too), records, story, as JSON."""
+    return json.dumps(outputs, cls=PlotlyJSONEncoder, ensure_ascii=False)
+
+
+def test_the_bundled_sources_load_and_every_reference_resolves(bundled):
+    assert list(bundled.sources["source_id"]) == ["yorulmaz-1949-telegrams", "wilson-121773"]
+    for frame in (bundled.messages, bundled.people, bundled.copies, bundled.events, bundled.story):
+        for cell in frame["source"]:
+            for cited in bundled.citations(cell):
+                assert cited.source_id in bundled.sources_by_id, cell
+
+
+def test_a_bundled_record_is_cited_in_words(bundled):
+    cell = bundled.messages.set_index("message_id")["source"]["m07"]
+    assert bundled.cite(cell) == (
+        "Muhsin Yorulmaz (trans. from Turkish), 'The 1949 telegrammes between Stalin and Mao …', "
+        "Mao's first reply and footnote 6"
+    )
+    record = bundled.sources_by_id["wilson-121773"]
+    assert source_citation(record) == (
+        "Sergey Radchenko (trans.), 'Cable, Joseph Stalin to Anastas Mikoyan', 4 February 1949, "
+        "History and Public Policy Program Digital Archive, 2015, record 121773"
+    )
+
+
+def test_no_page_record_or_story_step_shows_a_file_name(bundled, bundled_context):
+    """Every message's record, every event's, every story step and the charts' tooltips."""
+    rows = [
+        *((f"?message={m}", "/", s) for m, s in bundled.messages[["message_id", "source"]].values),
+        *((f"?event={e}", "/", s) for e, s in bundled.events[["event_id", "source"]].values),
+        *((f"?step={n}", KIOSK_PATH, s) for n, s in bundled.story[["step", "source"]].values),
+    ]
+    for query, path, cell in rows:
+        shown = page_text(render_page(bundled_context, query, path))
+        no_file_name(shown, query)
+        # The source in words, each reference of the cell; never the bare cell.
+        for cited in bundled.citations(cell):
+            assert cited.text in shown, (query, cited.text)
+        assert cell not in shown, query
+
+
+def test_an_opened_record_cites_its_source_with_a_link(bundled, bundled_context):
+    shown = page_text(render_page(bundled_context, "?message=m17", "/"))
+    assert "History and Public Policy Program Digital Archive, 2015, record 121773" in shown
+    assert '"href": "https://digitalarchive.wilsoncenter.org/document/121773"' in shown
+    assert "wilson-121773" not in shown
+
+
+@pytest.mark.parametrize(
+    "download",
+    [
+        "messages.csv",
+        "messages.json",
+        "messages.gexf",
+        "messages.graphml",
+        "messages.cmif",
+        "network.html",
+        "timeline.html",
+        "flow.json",
+    ],
+)
+def test_no_export_shows_a_file_name(bundled, download):
+    response = create_app(bundled).server.test_client().get(f"/download/{download}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    no_file_name(response.get_data(as_text=True), download)
+
+
+def test_the_page_itself_shows_no_file_name(bundled):
+    client = create_app(bundled).server.test_client()
+    for path in ("/", "/kiosk"):
+        no_file_name(client.get(path).get_data(as_text=True), path)
+
+
+def test_csv_and_json_exports_carry_the_citation(bundled, bundled_context):
+    state = ViewState.default(bundled)
+    made = ex.export(bundled_context, "messages", "csv", state)
+    rows = list(csv.DictReader(io.StringIO(made.content.decode("utf-8"))))
+    header = list(rows[0])
+    assert header.index("citation") == header.index("source") + 1
+    for row in rows:
+        assert row["citation"] == bundled.cite(row["source"]) != ""
+    document = json.loads(ex.export(bundled_context, "messages", "json", state).content)
+    for record in document["messages"]:
+        assert record["citation"] == bundled.cite(record["source"])
+    assert [s["source_id"] for s in document["sources"]] == [
+        "yorulmaz-1949-telegrams",
+        "wilson-121773",
+    ]
+    assert all("provenance" not in source for source in document["sources"])
+
+
+def test_an_exported_messages_csv_reads_back(bundled, bundled_context, tmp_path):
+    made = ex.export(bundled_context, "messages", "csv", ViewState.default(bundled))
+    again = load_corpus(ex.write_atomic(tmp_path / "messages.csv", made.content))
+    assert list(again.messages["source"]) == list(bundled.messages["source"])
+    assert "citation" not in again.messages.columns
+    assert again.cite(again.messages["source"][0]) == bundled.cite(bundled.messages["source"][0])
+
+
+def test_export_corpus_round_trip_keeps_the_sources(bundled, tmp_path):
+    assert main(["export", "corpus", "-o", str(tmp_path / "out")]) == 0
+    again = load_corpus(tmp_path / "out")
+    table = folder_format.table
+    assert table(again.sources, "sources.csv").equals(table(bundled.sources, "sources.csv"))
+    for name in ("messages", "people", "copies", "events", "story"):
+        before, after = getattr(bundled, name)["source"], getattr(again, name)["source"]
+        assert sorted(after) == sorted(before), name
+    cells = bundled.messages["source"]
+    assert [again.cite(c) for c in cells] == [bundled.cite(c) for c in cells]
+    # And once more: what it wrote reads back the same.
+    assert (
+        main(["export", "corpus", "--corpus", str(tmp_path / "out"), "-o", str(tmp_path / "2")])
+        == 0
+    )
+    assert (tmp_path / "2" / "sources.csv").read_bytes() == (
+        tmp_path / "out" / "sources.csv"
+    ).read_bytes()
+
+
+CMIF_LETTER = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0">
+  <teiHeader>
+    <fileDesc>
+      <titleStmt><title>Test</title><editor>Ed Itor</editor></titleStmt>
+      <publicationStmt><publisher>P</publisher></publicationStmt>
+      <sourceDesc><bibl type="print" xml:id="ed1">Letters, vol. 2 (Wien 1900)</bibl></sourceDesc>
+    </fileDesc>
+    <profileDesc>
+      <correspDesc key="k1" source="#ed1">
+        <correspAction type="sent">
+          <persName>Schnitzler, Arthur</persName><date when="1900-01-02"/>
+        </correspAction>
+        <correspAction type="received"><persName>Brahm, Otto</persName></correspAction>
+      </correspDesc>
+    </profileDesc>
+  </teiHeader>
+</TEI>
+"""
+
+
+def test_an_imported_edition_is_cited_as_before(tmp_path):
+    """A CMIF corpus has no sources.csv: its source is the edition, shown as written."""
+    (tmp_path / "letters.xml").write_text(CMIF_LETTER, encoding="utf-8")
+    corpus, _report = open_corpus(tmp_path / "letters.xml")
+    assert corpus is not None and corpus.sources.empty
+    row = corpus.messages.iloc[0]
+    assert row["source"] == "Letters, vol. 2 (Wien 1900)"
+    assert corpus.cite(row["source"]) == row["source"]
+    assert "citation" not in ex.messages_table(corpus).columns
+    written = folder_format.write(corpus, tmp_path / "out")
+    assert not (tmp_path / "out" / "sources.csv").exists() and written
+    assert load_corpus(tmp_path / "out").sources.empty

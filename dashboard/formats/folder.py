@@ -40,8 +40,12 @@ def table(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 
 def csv_bytes(frame: pd.DataFrame, name: str) -> bytes:
     """The file's bytes, safe to open in a spreadsheet (see spreadsheet_safe)."""
-    cells = table(frame, name).map(spreadsheet_safe)
-    return cells.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return cells_csv(table(frame, name))
+
+
+def cells_csv(cells: pd.DataFrame) -> bytes:
+    """Text cells as CSV bytes, each made safe to open in a spreadsheet."""
+    return cells.map(spreadsheet_safe).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 # What a spreadsheet takes for the start of a formula, and would run.
