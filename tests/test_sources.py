@@ -182,6 +182,15 @@ def test_sources_csv_is_checked_itself(tmp_path):
     assert {(2, "source_id"), (3, "year"), (3, "url"), (4, "title"), (4, "source_id")} <= found
 
 
+def test_a_lone_messages_file_with_its_own_people_does_not_take_the_bundled_sources(tmp_path):
+    """The bundled sources cite the bundled rows; free text beside other people stays text."""
+    messages = [{**MESSAGES[0], "source": "Letters, vol. 2, no. 14"}, *MESSAGES[1:]]
+    write_corpus(tmp_path, messages=messages)
+    corpus = load_corpus(tmp_path / "messages.csv")
+    assert corpus.sources.empty
+    assert corpus.cite("Letters, vol. 2, no. 14") == "Letters, vol. 2, no. 14"
+
+
 # --- writing and reading back --------------------------------------------------------------
 
 
