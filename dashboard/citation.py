@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from datetime import date
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from dashboard.model import BUNDLED_DATA, MESSAGES_FILE, METADATA_FILE, Corpus, read_metadata
+from dashboard.formats import folder
+from dashboard.model import (
+    BUNDLED_DATA,
+    CITATION,
+    MESSAGES_FILE,
+    METADATA_FILE,
+    PROVENANCE,
+    SOURCE_ID,
+    SOURCES_FILE,
+    Corpus,
+    parse_references,
+    read_metadata,
+    source_citation,
+)
 from dashboard.state import ViewState, describe_span
 
 DATASET_NAME = "Dispatches: the coded telegrams between Stalin and Mao, January–May 1949"
@@ -111,3 +125,23 @@ def citation(
     # The link ends the line with no full stop of its own, so copying it takes nothing extra.
     where = f"{link} (accessed {when})" if link else f"Accessed {when}."
     return f"{source}. {what}. {where}"
+
+
+def cited_sources(corpus: Corpus, cells: Iterable[str]) -> list[dict[str, str]]:
+    """The sources that `source` cells cite, in the order of sources.csv: each one's fields
+    and its citation, as a reader would give it. Where the facts were taken from while the
+    corpus was made (`provenance`) is no part of a citation. Empty without sources.csv."""
+    if corpus.sources.empty:
+        return []
+    wanted: set[str] = set()
+    for cell in cells:
+        try:
+            wanted.update(reference.source_id for reference in parse_references(cell))
+        except ValueError:
+            continue
+    rows = folder.table(corpus.sources, SOURCES_FILE).drop(columns=[PROVENANCE])
+    cited = []
+    for row, source in zip(rows.to_dict("records"), corpus.sources.to_dict("records"), strict=True):
+        if row[SOURCE_ID] in wanted:
+            cited.append({**row, CITATION: source_citation(source)})
+    return cited

@@ -23,6 +23,7 @@ from dashboard.citation import (
     VIEW_NAMES,
     chart_title,
     citation,
+    cited_sources,
     dataset_name,
     dataset_version,
     describe_filters,
@@ -33,6 +34,7 @@ from dashboard.formats import folder
 from dashboard.graph import DEFAULT_HEIGHT_PX, DEFAULT_WIDTH_PX, message_graph
 from dashboard.model import (
     ARCHIVE_REF,
+    CITATION,
     COPIES,
     DATE,
     DATE_CERTAINTY,
@@ -55,6 +57,7 @@ from dashboard.model import (
     SENDER,
     SENDER_NAMES,
     SENDERS,
+    SOURCE,
     TITLE,
     VIA,
     Corpus,
@@ -291,14 +294,20 @@ JSON_CELLS = (SENDER_NAMES, RECIPIENT_NAMES, PLACE_NAMES, RECEIVED_DATE, EXTRA)
 
 
 def messages_table(shown: Corpus) -> pd.DataFrame:
-    """The shown messages with exactly the columns of messages.csv, dates as YYYY-MM-DD."""
-    return folder.table(shown.messages, MESSAGES_FILE)
+    """The shown messages with the columns of messages.csv, dates as YYYY-MM-DD. A corpus
+    that cites its sources by id (sources.csv) gets `citation` after `source`: the
+    references written out, as a reader cites them."""
+    table = folder.table(shown.messages, MESSAGES_FILE)
+    if not shown.sources.empty:
+        cited = table[SOURCE].map(shown.cite)
+        table.insert(table.columns.get_loc(SOURCE) + 1, CITATION, cited)
+    return table
 
 
 def messages_csv(shown: Corpus) -> bytes:
     """A messages.csv that `load_corpus` reads back (people and copies from beside it), and
     that no spreadsheet runs: a cell that would be a formula starts with a single quote."""
-    return folder.csv_bytes(shown.messages, MESSAGES_FILE)
+    return folder.cells_csv(messages_table(shown))
 
 
 def messages_json(whole: Corpus, shown: Corpus, state: ViewState, link: str = "") -> bytes:
@@ -326,6 +335,10 @@ def messages_json(whole: Corpus, shown: Corpus, state: ViewState, link: str = ""
         "count": len(records),
         MESSAGES: records,
     }
+    sources = cited_sources(whole, (record[SOURCE] for record in records))
+    if sources:
+        # The documents the records cite by id, each with its citation.
+        document["sources"] = sources
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

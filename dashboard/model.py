@@ -32,6 +32,7 @@ COPIES_FILE = "copies.csv"
 EVENTS_FILE = "events.csv"
 STORY_FILE = "story.csv"
 PLACES_FILE = "places.csv"
+SOURCES_FILE = "sources.csv"
 
 # Column names, defined once and imported wherever a frame is read.
 MESSAGE_ID = "message_id"
@@ -102,6 +103,25 @@ STEP = "step"
 TEXT = "text"
 ARCHIVE_REFS = "archive_refs"
 
+# The documents a corpus's facts come from (sources.csv), cited by id from `source` cells.
+SOURCE_ID = "source_id"
+SOURCE_KIND = "kind"
+AUTHOR = "author"
+TRANSLATOR = "translator"
+TRANSLATED_FROM = "translated_from"
+DOCUMENT_DATE = "date"
+PUBLISHED_IN = "published_in"
+YEAR = "year"
+ARCHIVE_RECORD = "archive_record"
+PROVIDER = "provider"
+PROVENANCE = "provenance"
+# A `source` cell of a corpus with sources.csv: references separated by " | ", each a
+# source_id and, after a colon, where in the source ("yorulmaz-1949-telegrams: footnote 6").
+REFERENCE_SEPARATOR = "|"
+LOCATOR_SEPARATOR = ":"
+# What an export writes beside `source`: the cell in words. Read back, it is recomputed.
+CITATION = "citation"
+
 COUNT = "messages"
 DATE_CERTAINTIES = CERTAINTIES
 CERTAINTY_LABEL = {
@@ -121,7 +141,9 @@ class Column:
 
     name: str
     required: bool = False
-    type: str = "text"  # text | date | int | bool | person | people | message | certainty
+    # text | date | int | bool | person | people | message | place | certainty | precision |
+    # dates | sources (references to sources.csv, where the corpus has one)
+    type: str = "text"
     nonempty: bool = False
 
 
@@ -155,7 +177,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column(ARCHIVE_REF),
         Column(CLASSIFICATION),
         Column(IN_REPLY_TO, type="message"),
-        Column(SOURCE),
+        Column(SOURCE, type="sources"),
         Column(URL),
         Column(EDITION),
         Column(KEY),
@@ -173,7 +195,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column(ROLE),
         Column(POLITBURO, type="bool"),
         Column(MEMBERSHIP_NOTE),
-        Column(SOURCE),
+        Column(SOURCE, type="sources"),
         Column(AUTHORITY),
         Column(WRITTEN_NAME),
     ),
@@ -181,7 +203,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column(MESSAGE_ID, required=True, type="message", nonempty=True),
         Column(MEMBER, required=True, type="person", nonempty=True),
         Column(COPIES, required=True, type="int", nonempty=True),
-        Column(SOURCE),
+        Column(SOURCE, type="sources"),
     ),
     EVENTS_FILE: (
         Column(EVENT_ID, required=True, nonempty=True),
@@ -192,7 +214,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column(TITLE, required=True, nonempty=True),
         Column(SUMMARY),
         Column(PEOPLE, type="people"),
-        Column(SOURCE),
+        Column(SOURCE, type="sources"),
     ),
     # The kiosk's guided story: each step sets the dates and people the views show.
     STORY_FILE: (
@@ -203,7 +225,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column(PEOPLE, type="people"),
         Column(TEXT, required=True, nonempty=True),
         Column(ARCHIVE_REFS),
-        Column(SOURCE),
+        Column(SOURCE, type="sources"),
     ),
 }
 SCHEMAS[PLACES_FILE] = (
@@ -212,6 +234,24 @@ SCHEMAS[PLACES_FILE] = (
     Column(ALIASES),
     Column(AUTHORITY),
 )
+# One row per document the facts come from; the other files cite it by its id.
+SCHEMAS[SOURCES_FILE] = (
+    Column(SOURCE_ID, required=True, nonempty=True),
+    Column(SOURCE_KIND),
+    Column(AUTHOR),
+    Column(TITLE, required=True, nonempty=True),
+    Column(TRANSLATOR),
+    Column(TRANSLATED_FROM),
+    Column(DOCUMENT_DATE, type="date"),
+    Column(PUBLISHED_IN),
+    Column(YEAR, type="year"),
+    Column(ARCHIVE_RECORD),
+    Column(PROVIDER),
+    Column(URL, type="url"),
+    Column(PROVENANCE),
+)
+# Columns an export adds for the reader, which the loader accepts and recomputes.
+DERIVED_COLUMNS = {MESSAGES_FILE: (CITATION,)}
 LIST_FIRST = {SENDERS: SENDER, RECIPIENTS: RECIPIENT}
 # What a corpus folder says of itself: its title, description, licence (all optional).
 METADATA_FILE = "corpus.json"
@@ -227,7 +267,7 @@ METADATA_TEXT_FIELDS = (
 )
 DISPATCHES_CSV = "dispatches-csv"
 # Files a corpus folder may leave out: a corpus of bare messages is still a corpus.
-OPTIONAL_FILES = (COPIES_FILE, EVENTS_FILE, STORY_FILE, PLACES_FILE)
+OPTIONAL_FILES = (COPIES_FILE, EVENTS_FILE, STORY_FILE, PLACES_FILE, SOURCES_FILE)
 TRUE_WORDS = {"true", "yes", "1"}
 MAX_COPIES = 1000
 FALSE_WORDS = {"false", "no", "0", ""}
@@ -308,6 +348,87 @@ def fold(text: str) -> str:
 
 def split_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
+
+
+# A source id: letters, digits, '-', '.' and '_', so that it stands in a cell without quotes.
+SOURCE_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One reference of a `source` cell: the source's id, and where in it."""
+
+    source_id: str
+    locator: str = ""
+
+    def __str__(self) -> str:
+        return (
+            f"{self.source_id}{LOCATOR_SEPARATOR} {self.locator}"
+            if self.locator
+            else self.source_id
+        )
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A reference in words, and the source's stable address where it has one."""
+
+    text: str
+    url: str = ""
+    source_id: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.text}, {self.url}" if self.url else self.text
+
+
+def parse_references(cell: str) -> list[Reference]:
+    """The references of a `source` cell: 'yorulmaz-1949-telegrams: footnote 6 |
+    wilson-121773: cable of 6 February'. A locator may hold any text but '|'.
+
+    Raises ValueError, saying what is wrong, for a part that does not start with a source id.
+    """
+    if not cell.strip():
+        return []
+    references = []
+    for part in cell.split(REFERENCE_SEPARATOR):
+        ident, _colon, locator = part.partition(LOCATOR_SEPARATOR)
+        ident = ident.strip()
+        if not SOURCE_ID_PATTERN.fullmatch(ident):
+            shown = part.strip()
+            raise ValueError(
+                (f"{shown!r} does not start with a source id" if shown else "an empty reference")
+                + f": write 'source_id{LOCATOR_SEPARATOR} where in the source', references "
+                f"separated by ' {REFERENCE_SEPARATOR} ' (ids from {SOURCES_FILE})"
+            )
+        references.append(Reference(ident, locator.strip()))
+    return references
+
+
+def source_citation(source: Mapping) -> str:
+    """A source as a reader cites it, from its row of sources.csv: who wrote or translated
+    it, its title, its date, where and when it was published, its record number."""
+    title = f"'{source[TITLE]}'"
+    author, translator = source.get(AUTHOR, ""), source.get(TRANSLATOR, "")
+    original = source.get(TRANSLATED_FROM, "")
+    trans = f"trans. from {original}" if original else "trans."
+    if author:
+        parts = [author, title]
+        if translator:
+            parts.append(f"{trans} by {translator}")
+        elif original:
+            parts.append(f"translated from {original}")
+    elif translator:
+        parts = [f"{translator} ({trans})", title]
+    else:
+        parts = [title] + ([f"translated from {original}"] if original else [])
+    day = source.get(DOCUMENT_DATE)
+    if day is not None and not pd.isna(day) and day != "":
+        day = pd.Timestamp(day)
+        parts.append(f"{day.day} {day:%B %Y}")
+    parts += [source[c] for c in (PUBLISHED_IN, YEAR) if source.get(c)]
+    if source.get(ARCHIVE_RECORD):
+        parts.append(f"record {source[ARCHIVE_RECORD]}")
+    return ", ".join(parts)
 
 
 # Filters kept per corpus: a playback tick, a hover or a page turn repeats the last one.
@@ -488,6 +609,12 @@ class Corpus:
         default_factory=lambda: pd.DataFrame(columns=[c.name for c in SCHEMAS[PLACES_FILE]]),
         repr=False,
     )
+    # The documents the facts come from (sources.csv); empty for an imported edition, whose
+    # `source` cells say in words where each letter is printed.
+    sources: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=[c.name for c in SCHEMAS[SOURCES_FILE]]),
+        repr=False,
+    )
     # What the edition says of itself: its title names the page, its licence the exports.
     meta: Metadata = field(default_factory=Metadata, repr=False)
     # One row per (letter, person, role): built once at load, filtered with the letters.
@@ -637,6 +764,41 @@ class Corpus:
         return " → ".join(hops)
 
     @property
+    def sources_by_id(self) -> dict[str, dict]:
+        return _records_by(self.sources, SOURCE_ID)
+
+    def citations(self, cell: str) -> list[Citation]:
+        """A `source` cell as citations a reader can look up, one per reference.
+
+        Without sources.csv (an imported edition) the cell is its own citation, as written.
+        """
+        if not cell:
+            return []
+        if self.sources.empty:
+            return [Citation(cell)]
+        try:
+            references = parse_references(cell)
+        except ValueError:
+            return [Citation(cell)]
+        found = self.sources_by_id
+        cited = []
+        for reference in references:
+            source = found.get(reference.source_id)
+            if source is None:
+                cited.append(Citation(str(reference)))
+                continue
+            text = source_citation(source)
+            if reference.locator:
+                text += f", {reference.locator}"
+            cited.append(Citation(text, source[URL], reference.source_id))
+        return cited
+
+    def cite(self, cell: str) -> str:
+        """A `source` cell as one line a reader can cite: "Muhsin Yorulmaz (trans. from
+        Turkish), 'The 1949 telegrammes ...', footnote 6"; references joined by '; '."""
+        return "; ".join(str(citation) for citation in self.citations(cell))
+
+    @property
     def people_by_id(self) -> dict[str, dict]:
         return _records_by(self.people, PERSON_ID)
 
@@ -781,6 +943,7 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
         events=frames[EVENTS_FILE].sort_values([START, EVENT_ID], ignore_index=True),
         story=frames[STORY_FILE],
         places=frames[PLACES_FILE],
+        sources=frames[SOURCES_FILE],
         origin=str(files[MESSAGES_FILE]),
         period=_period(messages[DATE]),
         alias_index=alias_index,
@@ -830,6 +993,10 @@ def corpus_files(path: str | Path | None) -> dict[str, Path]:
             # The bundled story narrates the bundled corpus: it never joins other messages.
             fallback = beside if name == STORY_FILE else BUNDLED_DATA / name
             files[name] = beside if beside.exists() else fallback
+    # The bundled sources are cited by the bundled people, copies and events: they join the
+    # extract that takes those, not one whose people are its own.
+    if files[PEOPLE_FILE].parent != BUNDLED_DATA and files[SOURCES_FILE].parent == BUNDLED_DATA:
+        files[SOURCES_FILE] = folder.parent / SOURCES_FILE
     return files
 
 
@@ -878,17 +1045,20 @@ def _read_csv(path: Path, name: str, problems: list[Problem]) -> pd.DataFrame | 
     cells = [row if len(row) == len(names) else [""] * len(names) for row in rows]
     frame = pd.DataFrame(cells, columns=names, dtype=str)
     known = {c.name for c in schema}
+    derived = set(DERIVED_COLUMNS.get(name, ()))
     seen: set[str] = set()
     for column in names:
         if column in seen:
             problems.append(Problem(where, 1, column, "this column appears twice"))
-        elif column not in known:
+        elif column not in known | derived:
             expected = ", ".join(c.name for c in schema)
             problems.append(
                 Problem(where, 1, column, f"unknown column (the columns are: {expected})")
             )
         seen.add(column)
     frame = frame.loc[:, ~frame.columns.duplicated()]
+    # An export's citation column says in words what `source` says by id: made again on load.
+    frame = frame.drop(columns=[c for c in frame.columns if c in derived])
     missing = [c.name for c in schema if c.required and c.name not in frame.columns]
     for column in missing:
         problems.append(Problem(where, 1, column, "required column is missing"))
@@ -1001,6 +1171,18 @@ def _typed(frame: pd.DataFrame, name: str, problems: list[Problem]) -> pd.DataFr
             unknown = ~values.isin((*PRECISIONS, ""))
             allowed = ", ".join(PRECISIONS)
             report(values.index[unknown], column.name, f"{{value!r}} is not one of {allowed}")
+        elif column.type == "year":
+            report(
+                values.index[~values.str.fullmatch(r"\d{1,4}") & (values != "")],
+                column.name,
+                "{value!r} is not a year",
+            )
+        elif column.type == "url":
+            report(
+                values.index[~values.str.match(r"https?://\S+$") & (values != "")],
+                column.name,
+                "{value!r} is not a web address (http:// or https://)",
+            )
         elif column.type == "dates":
             for index, value in values[values != ""].items():
                 for day in split_list(value):
@@ -1015,10 +1197,18 @@ def _typed(frame: pd.DataFrame, name: str, problems: list[Problem]) -> pd.DataFr
         PEOPLE_FILE: PERSON_ID,
         EVENTS_FILE: EVENT_ID,
         STORY_FILE: STEP,
+        SOURCES_FILE: SOURCE_ID,
     }.get(name)
     if key:
         duplicated = frame[key].duplicated(keep="first") & (frame[key] != "")
         report(frame.index[duplicated], key, "{value!r} appears more than once")
+    if name == SOURCES_FILE:
+        ids = frame[SOURCE_ID]
+        report(
+            ids.index[~ids.str.fullmatch(SOURCE_ID_PATTERN.pattern) & (ids != "")],
+            SOURCE_ID,
+            "{value!r} is not a source id: use letters, digits and '-' (yorulmaz-1949)",
+        )
     if name == STORY_FILE:
         # The URL names a step by its number, so the numbers must be the file's order.
         expected = pd.Series(range(1, len(frame) + 1), index=frame.index)
@@ -1087,9 +1277,15 @@ def _check_references(
     people = set(frames[PEOPLE_FILE][PERSON_ID])
     messages = set(frames[MESSAGES_FILE][MESSAGE_ID])
     places = set(frames[PLACES_FILE][PLACE_ID])
+    sources = set(frames[SOURCES_FILE][SOURCE_ID])
     for name, frame in frames.items():
         path = frame.attrs.get("path", name)
         for column in SCHEMAS[name]:
+            if column.type == "sources":
+                # Without sources.csv a source cell is free text, as an edition writes it.
+                if sources:
+                    _check_sources(frame, column.name, sources, path, problems)
+                continue
             known, what, home = {
                 "person": (people, "person", PEOPLE_FILE),
                 "people": (people, "person", PEOPLE_FILE),
@@ -1114,6 +1310,28 @@ def _check_references(
                                 f"unknown {what} {ident!r} (not in {home})",
                             )
                         )
+
+
+def _check_sources(
+    frame: pd.DataFrame, column: str, known: set[str], path: str, problems: list[Problem]
+) -> None:
+    """Every reference of a `source` cell names a source of sources.csv."""
+    for index, value in frame[column].items():
+        try:
+            references = parse_references(value)
+        except ValueError as error:
+            problems.append(Problem(path, _row(index), column, str(error)))
+            continue
+        for reference in references:
+            if reference.source_id not in known:
+                problems.append(
+                    Problem(
+                        path,
+                        _row(index),
+                        column,
+                        f"unknown source {reference.source_id!r} (not in {SOURCES_FILE})",
+                    )
+                )
 
 
 def _check_story_period(frames: dict[str, pd.DataFrame], problems: list[Problem]) -> None:

@@ -146,7 +146,10 @@ def test_render_an_open_context_event(context):
     records, close_hidden = render_page(context, "?event=e01", "/")[4:6]
     text = as_text(records)
     event = context.corpus.events.set_index("event_id").loc["e01"]
-    assert event["title"] in text and event["source"] in text and "1 Jan 1949" in text
+    assert event["title"] in text and "1 Jan 1949" in text
+    # The source is cited in words, not by its id.
+    assert context.corpus.cite(event["source"]) in text and event["source"] not in text
+    assert "Muhsin Yorulmaz (trans. from Turkish)" in text
     assert close_hidden is False
 
 

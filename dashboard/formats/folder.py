@@ -18,6 +18,7 @@ from dashboard.model import (
     PEOPLE_FILE,
     PLACES_FILE,
     SCHEMAS,
+    SOURCES_FILE,
     STORY_FILE,
     Corpus,
 )
@@ -39,8 +40,12 @@ def table(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 
 def csv_bytes(frame: pd.DataFrame, name: str) -> bytes:
     """The file's bytes, safe to open in a spreadsheet (see spreadsheet_safe)."""
-    cells = table(frame, name).map(spreadsheet_safe)
-    return cells.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return cells_csv(table(frame, name))
+
+
+def cells_csv(cells: pd.DataFrame) -> bytes:
+    """Text cells as CSV bytes, each made safe to open in a spreadsheet."""
+    return cells.map(spreadsheet_safe).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 # What a spreadsheet takes for the start of a formula, and would run.
@@ -57,8 +62,8 @@ def spreadsheet_safe(value: object) -> object:
 
 def write(corpus: Corpus, folder: Path) -> list[Path]:
     """Write the corpus into `folder` (made if missing); each file whole or not at all.
-    Returns the files written. Files of a corpus without copies, events or a story are
-    left out, as the loader allows."""
+    Returns the files written. Files of a corpus without copies, events, a story or
+    sources are left out, as the loader allows."""
     from dashboard.export import write_atomic
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -69,6 +74,7 @@ def write(corpus: Corpus, folder: Path) -> list[Path]:
         COPIES_FILE: corpus.copies,
         EVENTS_FILE: corpus.events,
         STORY_FILE: corpus.story,
+        SOURCES_FILE: corpus.sources,
     }
     written = [
         write_atomic(folder / name, csv_bytes(frame, name))

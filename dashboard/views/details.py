@@ -169,7 +169,7 @@ def record(corpus: Corpus, row: pd.Series, codenames: bool) -> html.Article:
                 for _, c in copies.iterrows()
             ),
         ),
-        ("Source", row[SOURCE] if row[SOURCE] != row[EDITION] else ""),
+        ("Source", _source(corpus, row[SOURCE]) if row[SOURCE] != row[EDITION] else ""),
         ("Edition", _edition(row)),
         ("People", _people_with_ids(corpus, row, codenames)),
         ("Sent from", _place(corpus, row[SENT_PLACE])),
@@ -207,7 +207,7 @@ def event_record(corpus: Corpus, row: pd.Series, codenames: bool = False) -> htm
         ("Date", when),
         ("Summary", row[SUMMARY]),
         ("People", ", ".join(corpus.label(p, codenames) for p in split_list(row[PEOPLE]))),
-        ("Source", row[SOURCE]),
+        ("Source", _source(corpus, row[SOURCE])),
         ("Record id", row[EVENT_ID]),
     ]
     return html.Article(
@@ -261,6 +261,16 @@ def _place(corpus: Corpus, place_id: str) -> list:
     if place is None:
         return [place_id]
     return [place[NAME], *_authority_link(place[AUTHORITY])]
+
+
+def _source(corpus: Corpus, cell: str) -> list:
+    """Where a record comes from, as citations: one a line, the source's address a link."""
+    parts: list = []
+    for cited in corpus.citations(cell):
+        parts += [*([html.Br()] if parts else []), cited.text]
+        if cited.url:
+            parts += [", ", html.A(cited.url, href=cited.url, rel="noopener noreferrer")]
+    return parts
 
 
 def _edition(row: pd.Series) -> list:

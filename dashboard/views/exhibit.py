@@ -384,7 +384,9 @@ def story_text(corpus: Corpus, state: ViewState) -> list:
         html.Ul([html.Li(ref) for ref in refs], className="story-refs")
         if refs
         else html.P("The sources print no archival reference for this step.", className="muted"),
-        html.P(f"Source: {row[SOURCE]}", className="story-source") if row[SOURCE] else None,
+        html.P(f"Source: {corpus.cite(row[SOURCE])}", className="story-source")
+        if row[SOURCE]
+        else None,
     ]
 
 

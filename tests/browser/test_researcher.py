@@ -162,6 +162,10 @@ def test_a_record_opened_from_a_timeline_mark_comes_into_view_with_focus(dash_du
     actions.perform()
     dash_duo.wait_for_contains_text(f"#{ids.DETAILS}", "Archival reference", timeout=10)
     assert f"message={message}" in driver.current_url
+    # Its source is cited in words, with the passage: no file name, no bare id.
+    details = dash_duo.find_element(f"#{ids.DETAILS}").text
+    assert "Muhsin Yorulmaz (trans. from Turkish)" in details and "footnote 17" in details
+    assert ".txt" not in details and "yorulmaz-1949-telegrams" not in details
 
     def in_view(d) -> bool:
         top, height = d.execute_script(
