@@ -247,6 +247,9 @@ def create_app(
     routes.register(app, context, frame_ancestors)
     report_page.register(app.server, report)
     guard.register(app)
+    # The view every visitor opens first, the whole corpus, is drawn once here: its edges,
+    # busiest pairs and bins stay with the corpus, and no visitor waits for them.
+    render_page(context, "", "/")
     return app
 
 

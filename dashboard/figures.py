@@ -401,7 +401,7 @@ def large_network_spec(
         drawn = len(table)
         pairs = drawn
     else:
-        drawn, pairs = _add_line_bands(figure, whole, table, positions, lit, chosen, codenames)
+        drawn, pairs = _add_line_bands(figure, whole, shown, positions, lit, chosen, codenames)
     everyone = whole.people_by_id
     chosen_people = [p for p in people if p in degrees]
     ranked = chosen_people + [p for p in in_view if p not in set(chosen_people)]
@@ -578,18 +578,10 @@ def _add_curved_edges(
         figure.add_trace(hit)
 
 
-def _add_line_bands(
-    figure: _Spec,
-    whole: Corpus,
-    table: pd.DataFrame,
-    positions: dict[str, tuple[float, float]],
-    lit: frozenset[str] | None,
-    chosen: tuple[str, ...],
-    codenames: bool,
-) -> tuple[int, int]:
-    """The busiest pairs of a large view as straight lines, one SVG trace per band of
-    letters (segments apart by None), a glow trace for the lit and the open, and invisible
-    points mid-line that open a pair's letters. Returns (pairs drawn, pairs in view)."""
+def _busiest_pairs(corpus: Corpus) -> tuple[dict[tuple[str, str], list[str]], list]:
+    """The letters of each pair of correspondents (either way round), and the LINES_MAX
+    pairs with the most letters, busiest first."""
+    table = edges_of(corpus)
     by_pair: dict[tuple[str, str], list[str]] = {}
     for source, target, ids in zip(
         table[SOURCE_NODE].tolist(),
@@ -599,6 +591,22 @@ def _add_line_bands(
     ):
         by_pair.setdefault((min(source, target), max(source, target)), []).extend(ids)
     busiest = sorted(by_pair, key=lambda pair: (-len(by_pair[pair]), pair))[:LINES_MAX]
+    return by_pair, busiest
+
+
+def _add_line_bands(
+    figure: _Spec,
+    whole: Corpus,
+    shown: Corpus,
+    positions: dict[str, tuple[float, float]],
+    lit: frozenset[str] | None,
+    chosen: tuple[str, ...],
+    codenames: bool,
+) -> tuple[int, int]:
+    """The busiest pairs of a large view as straight lines, one SVG trace per band of
+    letters (segments apart by None), a glow trace for the lit and the open, and invisible
+    points mid-line that open a pair's letters. Returns (pairs drawn, pairs in view)."""
+    by_pair, busiest = shown.memo("busiest pairs", _busiest_pairs)
 
     def segments(pairs: list[tuple[str, str]]) -> tuple[list, list]:
         xs: list = []

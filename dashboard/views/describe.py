@@ -129,7 +129,7 @@ def network(
                 f" The heaviest line runs from {name(busiest[SOURCE_NODE])} to "
                 f"{name(busiest[TARGET_NODE])} ({_count(int(busiest[WEIGHT]), 'message')})."
             )
-        relays = sorted({name(v) for v in messages[VIA] if v})
+        relays = sorted({name(v) for v in messages[VIA][messages[VIA] != ""].unique()})
         if relays:
             relayed = int((messages[VIA] != "").sum())
             sentence += f" {_count(relayed, 'message')} went through {', '.join(relays)}."
@@ -290,7 +290,8 @@ def flow(
                     f" Copies of {_count(lit_copies[MESSAGE_ID].nunique(), 'telegram')} "
                     f"sent on {day_text(state.day)} are highlighted."
                 )
-    titles = until.messages.set_index(MESSAGE_ID)[TITLE].to_dict()
+    copied = until.messages[until.messages[MESSAGE_ID].isin(table[MESSAGE_ID])]
+    titles = dict(zip(copied[MESSAGE_ID].tolist(), copied[TITLE].tolist(), strict=True))
     rows = tuple(
         (
             titles.get(row[MESSAGE_ID]) or row[MESSAGE_ID],
