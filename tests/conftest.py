@@ -48,7 +48,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if BROWSER_TESTS_DIR in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.flaky(reruns=2, reruns_delay=1))
+            # A test that counts trials itself says so with its own flaky(reruns=0).
+            if item.get_closest_marker("flaky") is None:
+                item.add_marker(pytest.mark.flaky(reruns=2, reruns_delay=1))
 
 
 def _require(executable: str, debian_package: str) -> str:
