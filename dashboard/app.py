@@ -239,6 +239,9 @@ def create_app(
         assets_folder=str(ASSETS),
         serve_locally=True,
         update_title=None,
+        # gzip or brotli for every answer the browser accepts it for: plotly.js, the
+        # layout and a large corpus's figures shrink to a fifth on the way to a visitor.
+        compress=True,
     )
     app.index_string = INDEX_STRING
     app.layout = build_layout(context, idle_seconds, report)

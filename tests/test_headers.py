@@ -105,3 +105,19 @@ def test_gunicorn_names_no_software_and_keeps_the_limits():
         assert status == 414
         status, _body, _headers = request(url, "POST", UPDATE, b"{" * (2 * MAX_BODY_BYTES))
         assert status == 413
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/_dash-layout", "/_dash-component-suites/plotly/package_data/plotly.min.js"]
+)
+def test_answers_are_compressed_for_a_browser_that_accepts_it(client, path):
+    plain = client.get(path)
+    packed = client.get(path, headers={"Accept-Encoding": "gzip"})
+    assert plain.status_code == packed.status_code == 200
+    assert packed.headers.get("Content-Encoding") == "gzip"
+    assert "Accept-Encoding" in packed.headers.get("Vary", "")
+    assert len(packed.data) < len(plain.data)
+    # Compression keeps every security header.
+    assert packed.headers.getlist("Content-Security-Policy") == plain.headers.getlist(
+        "Content-Security-Policy"
+    )
