@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
+from dashboard import cache
 from dashboard.model import (
     DATE,
     LIST_SEPARATOR,
@@ -388,35 +387,22 @@ def layout_key(degrees: Mapping[str, int], pairs: Mapping[tuple[str, str], int])
     return digest.hexdigest()[:32]
 
 
-def cache_folder() -> Path:
-    """Where positions are kept between runs: $XDG_CACHE_HOME/dispatches or ~/.cache/dispatches."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "dispatches"
-
-
 def cached_force_positions(messages: pd.DataFrame) -> dict[str, tuple[float, float]]:
     """force_positions for these letters, read from the cache when an earlier run laid out
     the same people and pairs, and written there otherwise. A cache that cannot be read is
     computed again; one that cannot be written is left alone: neither stops the app."""
     degrees = {p: int(n) for p, n in node_degrees(messages).items()}
     pairs = pair_weights(messages)
-    path = cache_folder() / f"layout-{layout_key(degrees, pairs)}.json"
+    name = f"layout-{layout_key(degrees, pairs)}.json"
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
+        stored = json.loads(cache.read(name) or b"null")
         positions = {p: (float(x), float(y)) for p, (x, y) in stored.items()}
         if positions.keys() == degrees.keys():
             return positions
-    except (OSError, ValueError, TypeError, AttributeError):
+    except (ValueError, TypeError, AttributeError):
         pass
     positions = force_positions(degrees, pairs)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Written aside and renamed: two workers starting together never read half a file.
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(positions), encoding="utf-8")
-        os.replace(partial, path)
-    except OSError:
-        pass
+    cache.write(name, json.dumps(positions).encode("utf-8"))
     return positions
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,15 @@ _config: pytest.Config | None = None
 def pytest_configure(config: pytest.Config) -> None:
     global _config
     _config = config
+    # Layouts and corpora the app keeps between runs go to a folder of this run's own, not
+    # the user's cache: every run starts cold, and leaves nothing behind in their home.
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="dispatches-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = os.environ.get("XDG_CACHE_HOME", "")
+    if Path(folder).name.startswith("dispatches-test-cache-"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
