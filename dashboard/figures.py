@@ -1137,7 +1137,7 @@ def timeline_spec(
         same_day.setdefault((row_of[row[SENDER]], row[DATE]), []).append(row[MESSAGE_ID])
     _add_spans(figure, records, row_of, same_day, people)
     # A trace for each kind of date the corpus has: none for one it never uses.
-    certainties = set(whole.messages[DATE_CERTAINTY])
+    certainties = set(whole.messages[DATE_CERTAINTY].unique())
     for certainty, symbol in () if binned else CERTAINTY_SYMBOL.items():
         if certainty not in certainties:
             continue

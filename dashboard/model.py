@@ -313,7 +313,7 @@ class CorpusError(ValueError):
 
 def people_in(messages: pd.DataFrame) -> set[str]:
     """Everyone who sent, received or relayed one of `messages`."""
-    involved = set(messages[SENDER]) | set(messages[RECIPIENT]) | set(messages[VIA])
+    involved = {*messages[SENDER].unique(), *messages[RECIPIENT].unique(), *messages[VIA].unique()}
     # Letters with several senders or recipients are few: look at their lists only.
     for column in (SENDERS, RECIPIENTS):
         several = messages[column][messages[column].str.contains(LIST_SEPARATOR, regex=False)]
