@@ -74,7 +74,7 @@ def test_the_number_of_names_on_the_network_is_set_in_the_url_and_held_in_bounds
     search, *_, labels = sync(corpus, "?people=mao", ids.LABELS, 120)
     assert search == "?people=mao&labels=120" and labels == 120
     assert sync(corpus, "", ids.LABELS, 10**9)[0] == f"?labels={MAX_LABELS}"
-    assert sync(corpus, "", ids.LABELS, 0)[0] == "?labels=1"
+    assert sync(corpus, "", ids.LABELS, -5)[0] == "?labels=0"
     # An emptied or half-typed box changes nothing, and the box shows the URL's number.
     assert sync(corpus, "?labels=120", ids.LABELS, None)[0] is no_update
     assert sync(corpus, "?labels=120", ids.LABELS, "12a")[-1] == 120

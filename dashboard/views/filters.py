@@ -127,7 +127,7 @@ def layout(corpus: Corpus) -> html.Section:
                     dcc.Input(
                         id=ids.LABELS,
                         type="number",
-                        min=1,
+                        min=0,
                         max=MAX_LABELS,
                         step=1,
                         value=DEFAULT_LABELS,

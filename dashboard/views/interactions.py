@@ -80,11 +80,11 @@ def _names(state: ViewState, value: object, corpus: Corpus) -> ViewState:
 
 
 def _labels(state: ViewState, value: object, corpus: Corpus) -> ViewState:
-    """How many people the network names: a whole number, held to 1..MAX_LABELS."""
+    """How many people the network names: a whole number, held to 0..MAX_LABELS."""
     number = read_whole(value)
     if number is None:
         return state
-    return state.with_changes(labels=min(max(number, 1), MAX_LABELS))
+    return state.with_changes(labels=min(max(number, 0), MAX_LABELS))
 
 
 def _reset(state: ViewState, value: object, corpus: Corpus) -> ViewState:
