@@ -83,8 +83,39 @@ def edges(messages: pd.DataFrame) -> pd.DataFrame:
 
 def edges_of(corpus: Corpus) -> pd.DataFrame:
     """`edges(corpus.messages)`, kept with the corpus: the chart, its text alternative and
-    the next request for the same filter share it."""
-    return corpus.memo("edges", lambda c: edges(c.messages))
+    the next request for the same filter share it. Playback's corpus of the letters sent by
+    a day cuts them from its whole corpus's (edges_until) instead of walking its letters."""
+    return corpus.memo("edges", _edges)
+
+
+def _edges(corpus: Corpus) -> pd.DataFrame:
+    origin = corpus.until_of()
+    return edges(corpus.messages) if origin is None else edges_until(*origin)
+
+
+def edges_until(corpus: Corpus, day: pd.Timestamp) -> pd.DataFrame:
+    """`edges` of the letters of `corpus` dated by `day`: each edge's letters are in date
+    order, so the letters sent by then are a prefix of its list, found by counting."""
+    table = edges_of(corpus)
+    dates, owners = corpus.memo("edge dates", _edge_dates)
+    counts = np.bincount(owners[dates <= day.to_datetime64()], minlength=len(table))
+    kept = counts > 0
+    cut = table[kept].copy()
+    cut[MESSAGE_IDS] = [ids[:n] for ids, n in zip(cut[MESSAGE_IDS], counts[kept], strict=True)]
+    cut[WEIGHT] = counts[kept]
+    return cut.reset_index(drop=True)
+
+
+def _edge_dates(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
+    """The date of every letter of every edge, flat, and the edge each belongs to."""
+    table = edges_of(corpus)
+    day_of = dict(
+        zip(corpus.messages[MESSAGE_ID].tolist(), corpus.messages[DATE].to_numpy(), strict=True)
+    )
+    lists = table[MESSAGE_IDS].tolist()
+    owners = np.repeat(np.arange(len(lists)), [len(ids) for ids in lists])
+    dates = np.array([day_of[m] for ids in lists for m in ids], dtype="datetime64[ns]")
+    return dates, owners
 
 
 def degrees_of(corpus: Corpus) -> pd.Series:

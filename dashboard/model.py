@@ -23,6 +23,8 @@ from dashboard.dates import CERTAINTIES, DAY, NONE, PRECISIONS
 from dashboard.letters import Metadata
 
 T = TypeVar("T")
+# Corpus.memo's name for the corpus and day a playback corpus was cut from.
+UNTIL_OF = "until of"
 
 BUNDLED_DATA = bundled_folder("data")
 
@@ -714,7 +716,15 @@ class Corpus:
 
     def until(self, day: pd.Timestamp | date) -> Corpus:
         """What playback shows on `day`: the messages sent by then (and their copies)."""
-        return self._subset(self.index.dated_until(pd.Timestamp(day)))
+        part = self._subset(self.index.dated_until(pd.Timestamp(day)))
+        # What part derives from it can be cut from this corpus's (graph.edges_of does).
+        part.memo(UNTIL_OF, lambda _: (self, pd.Timestamp(day)))
+        return part
+
+    def until_of(self) -> tuple[Corpus, pd.Timestamp] | None:
+        """The corpus and day this one is `until` of (playback's letters sent by a day), or
+        None for any other corpus."""
+        return self.memo(UNTIL_OF, lambda _: None)
 
     def played(
         self, day: date | None, through: date | None = None

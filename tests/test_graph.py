@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from factory import write_corpus
 
@@ -107,3 +108,25 @@ def test_narrow_short_labels_never_overlap_at_their_size():
     }
     assert len(positions) == 12
     assert boxes_overlap(positions, boxes) == []
+
+
+@pytest.mark.parametrize("count", [0, 600])
+@pytest.mark.parametrize("day", ["1949-01-14", "1949-03-01", "1800-01-01", "1949-05-31"])
+def test_playback_edges_cut_from_the_whole_are_the_edges_of_its_letters(count, day, tmp_path):
+    from benchmarks.made_up import FOUR_MONTHS, letters
+
+    from dashboard.corpora import open_corpus
+    from dashboard.formats import cmif
+    from dashboard.graph import edges_of
+    from dashboard.letters import Metadata
+
+    if count:
+        path = tmp_path / "letters.xml"
+        cmif.write(Metadata(title="Made-up"), letters(count, span=FOUR_MONTHS), path)
+        corpus = open_corpus(path)[0]
+    else:
+        corpus = load_corpus()
+    until = corpus.until(pd.Timestamp(day))
+    expected = edges(until.messages).reset_index(drop=True)
+    assert until.until_of() is not None
+    pd.testing.assert_frame_equal(edges_of(until), expected, check_dtype=False)
