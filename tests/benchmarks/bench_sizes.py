@@ -123,6 +123,14 @@ if what == "callbacks":
     cases["render, whole period"] = measure(lambda: render(""))
     cases["render, ten days"] = measure(lambda: render(ten))
     cases["render, one person"] = measure(lambda: render(f"?people={person}"))
+    # Each run a window never asked for before: nothing of it is kept from an earlier call.
+    fresh = {"at": 0}
+    def new_days():
+        fresh["at"] += 1
+        low = first + __import__("datetime").timedelta(days=11 * fresh["at"])
+        high = min(low + __import__("datetime").timedelta(days=9), last)
+        return render(f"?start={low}&end={high}")
+    cases["render, ten new days each run"] = measure(new_days)
     # Playback walks the ten days: each tick is answered knowing what the page was sent.
     sent = SentFigures()
     days = [start + __import__("datetime").timedelta(days=i) for i in range((end - start).days + 1)]
