@@ -27,7 +27,6 @@ from dashboard.letters import (
     PERSON,
     Letter,
     Metadata,
-    Notice,
     Party,
     Place,
     Source,
@@ -82,10 +81,10 @@ from dashboard.model import (
     URL,
     WRITTEN_NAME,
     Corpus,
-    _period,
     fold,
     index_names,
     parties_of,
+    period_of,
     split_list,
 )
 
@@ -209,7 +208,6 @@ def date_from_record(text: str) -> LetterDate | None:
 def corpus_from_letters(
     letters: Iterable[Letter],
     metadata: Metadata,
-    notices: list[Notice],
     origin: str = "",
 ) -> Corpus:
     """Build the corpus: one pass over the letters, column lists, then the tables."""
@@ -268,7 +266,7 @@ def corpus_from_letters(
         story=_empty(STORY_FILE),
         places=places_frame,
         origin=origin,
-        period=_period(messages[DATE]),
+        period=period_of(messages[DATE]),
         alias_index=index_names(people_frame)[0],
         meta=metadata,
     )
@@ -397,7 +395,7 @@ def _empty(name: str) -> pd.DataFrame:
 
 def read_corpus(source: Source) -> Corpus:
     """The corpus a reader's letters make; its notices fill `source.notices` meanwhile."""
-    return corpus_from_letters(source.letters, source.metadata, source.notices, source.path)
+    return corpus_from_letters(source.letters, source.metadata, source.path)
 
 
 def letters_of(corpus: Corpus) -> Iterator[Letter]:

@@ -955,7 +955,7 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
         places=frames[PLACES_FILE],
         sources=frames[SOURCES_FILE],
         origin=str(files[MESSAGES_FILE]),
-        period=_period(messages[DATE]),
+        period=period_of(messages[DATE]),
         alias_index=alias_index,
         meta=read_metadata(folder / METADATA_FILE),
     )
@@ -1347,7 +1347,7 @@ def _check_sources(
 def _check_story_period(frames: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
     """A story step must show days the views can show: inside the corpus period."""
     story = frames[STORY_FILE]
-    first, last = _period(frames[MESSAGES_FILE][DATE].dropna())
+    first, last = period_of(frames[MESSAGES_FILE][DATE].dropna())
     path = story.attrs.get("path", STORY_FILE)
     for column in (START, END):
         outside = story[column].notna() & ((story[column] < first) | (story[column] > last))
@@ -1393,7 +1393,7 @@ def index_names(people: pd.DataFrame) -> tuple[dict[str, str], list[Problem]]:
     return index, clashes
 
 
-def _period(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
+def period_of(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Whole months around the messages: for the bundled corpus, 1 January to 31 May 1949."""
     dates = dates.dropna()
     if dates.empty:

@@ -27,7 +27,7 @@ def letter(key, senders, recipients, when=None, **more) -> Letter:
 
 
 def build(*letters: Letter):
-    return corpus_from_letters(letters, Metadata(title="Test letters"), [])
+    return corpus_from_letters(letters, Metadata(title="Test letters"))
 
 
 def test_one_person_however_the_file_spells_their_id():

@@ -174,7 +174,7 @@ def test_a_long_table_lists_its_first_rows_and_points_to_the_csv():
     from dashboard.build import corpus_from_letters
     from dashboard.letters import Metadata
 
-    many = corpus_from_letters(list(letters(300, seed=5)), Metadata(title="Made up"), [])
+    many = corpus_from_letters(list(letters(300, seed=5)), Metadata(title="Made up"))
     whole, shown, state = view(many)
     alternative = describe.timeline(whole, shown, state)
     assert len(alternative.rows) == describe.TABLE_ROWS and alternative.count == 300

@@ -16,7 +16,7 @@ from dashboard.views import details
 
 @pytest.fixture(scope="module")
 def corpus():
-    return corpus_from_letters(list(letters(130, seed=3)), Metadata(title="Made up"), [])
+    return corpus_from_letters(list(letters(130, seed=3)), Metadata(title="Made up"))
 
 
 def texts(component) -> str:

@@ -495,7 +495,7 @@ def made_up():
     from dashboard.build import corpus_from_letters
     from dashboard.letters import Metadata
 
-    return corpus_from_letters(list(letters(800, seed=7)), Metadata(title="Made up"), [])
+    return corpus_from_letters(list(letters(800, seed=7)), Metadata(title="Made up"))
 
 
 @pytest.mark.parametrize(
