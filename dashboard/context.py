@@ -25,6 +25,9 @@ PRESENTATION_SIZE_PX = (1150, 420)
 # A frame narrower than this (a phone, a small embed) gets the narrow look: short names,
 # small type. Its network is laid out for the narrowest frame an embed promises to fill.
 NARROW_BELOW_PX = 640
+# The smallest chart a large network's names are fitted to outside a narrow frame: the
+# network's panel on a 1280 px page, or an 800 x 500 embed. A larger chart has more room.
+FITTED_SIZE_PX = (760, 460)
 NARROW_SIZE_PX = (320, 300)
 # Under this width the presentation look's large type needs short labels (Stalin, Politburo).
 COMPACT_BELOW_PX = 1000
@@ -126,7 +129,7 @@ class Context:
             return (*NARROW_SIZE_PX, figures.NARROW_FONT_PX)
         if look == "presentation":
             return (*PRESENTATION_SIZE_PX, PRESENTATION_FONT_PX)
-        return (DEFAULT_WIDTH_PX, DEFAULT_HEIGHT_PX, LABEL_FONT_PX)
+        return (*FITTED_SIZE_PX, LABEL_FONT_PX)
 
     def figure(
         self, view: str, state: ViewState, shown: Corpus | None = None, narrow: bool = False

@@ -13,11 +13,9 @@ import pytest
 from factory import write_corpus
 
 from dashboard import figures, graph
-from dashboard.context import Context
-from dashboard.figures import LARGE_MARGIN, LARGE_RANGE, network_spec
+from dashboard.context import FITTED_SIZE_PX, Context
+from dashboard.figures import LARGE_MARGIN, LARGE_RANGE, network_spec, node_size
 from dashboard.graph import (
-    DEFAULT_HEIGHT_PX,
-    DEFAULT_WIDTH_PX,
     LABEL_FONT_PX,
     cached_force_positions,
     fit_labels,
@@ -205,9 +203,10 @@ def drawn_labels(spec):
 
 
 def boxes_of(
-    spec, corpus, positions, size=(DEFAULT_WIDTH_PX, DEFAULT_HEIGHT_PX, LABEL_FONT_PX), sides=True
+    spec, corpus, positions, size=(*FITTED_SIZE_PX, LABEL_FONT_PX), sides=True, radii=None
 ):
-    """Each drawn name's box in px, from the figure's own text, marker sizes and positions;
+    """Each drawn name's box in px, in a chart of `size` (by default the one names are fitted
+    to), from the figure's own text, marker sizes and positions;
     with `sides` None, the boxes every person in view would have on either side, by
     (person, side)."""
     width, height, font = size
@@ -233,7 +232,7 @@ def boxes_of(
                 {key: side},
                 positions,
                 {key: trace["hovertext"][i].split("</b>")[0].removeprefix("<b>")},
-                {key: 7.0},
+                {key: (radii or {}).get(key, 7.0)},
                 to_px,
                 font,
             ).values()
@@ -253,7 +252,7 @@ def meet(p, q):
     return p[0] < q[2] and q[0] < p[2] and p[1] < q[3] and q[1] < p[3]
 
 
-def marks_px(spec, positions, size=(DEFAULT_WIDTH_PX, DEFAULT_HEIGHT_PX)):
+def marks_px(spec, positions, size=FITTED_SIZE_PX):
     """Each person's node as (x, y, radius) in px, the radius as if named (at least 7)."""
     plot_w = size[0] - LARGE_MARGIN["l"] - LARGE_MARGIN["r"]
     plot_h = size[1] - LARGE_MARGIN["t"] - LARGE_MARGIN["b"]
@@ -345,23 +344,32 @@ def test_a_chosen_person_is_named_with_their_correspondents(large, large_context
     named = drawn_labels(spec)
     correspondents = set(node_degrees(shown.messages).index) - {person}
     assert person in named and len(named) > 2
-    boxes, _ = boxes_of(spec, large, large_context.positions["default"])
+    boxes, (plot_w, plot_h) = boxes_of(spec, large, large_context.positions["default"])
     assert overlapping(boxes) == []
-    # A correspondent left unnamed had no room: either side of them meets a drawn name.
+    # A correspondent left unnamed had no room: either side of them meets a drawn name or
+    # leaves the chart.
     positions = large_context.positions["default"]
-    spare = {**boxes_of(spec, large, positions, sides=None)}
+    degrees = node_degrees(shown.messages)
+    # As the names were fitted: each person's gap is the radius they would have if named.
+    radii = {p: node_size(int(n), int(degrees.max())) / 2 for p, n in degrees.items()}
+    spare = {**boxes_of(spec, large, positions, sides=None, radii=radii)}
     marks = {
         p: (x - r, y - r, x + r, y + r)
         for p, (x, y, r) in marks_px(spec, large_context.positions["default"]).items()
     }
     taken = [*boxes.values(), *(marks[p] for p in named)]
+    centres = marks_px(spec, large_context.positions["default"])
     for other in correspondents - set(named):
-        mark = marks[other]
+        # The mark they would have if named, which must stay clear too.
+        x, y, _ = centres[other]
+        gap = radii[other] + 1
+        mark = (x - gap, y - gap, x + gap, y + gap)
         if any(meet(mark, b) for b in taken):
             continue
         for side in ("top center", "bottom center"):
             box = spare[(other, side)]
-            assert any(meet(box, b) for b in taken) or any(
+            outside = box[0] < 0 or box[1] < 0 or box[2] > plot_w or box[3] > plot_h
+            assert outside or any(meet(box, b) for b in taken) or any(
                 box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
                 for b in boxes.values()
             ), other
