@@ -118,6 +118,7 @@ def build_layout(
                 ],
             ),
             html.Div(id=ids.WARNINGS, role="alert", className="warnings"),
+            filters.fold_control(),
             filters.layout(corpus),
             share.layout(),
             *exhibit.layout(corpus, idle_seconds),
@@ -337,6 +338,16 @@ def register_callbacks(app: Dash, context: Context) -> None:
         what differs from what the page was last sent."""
         narrow = frame in (True, FRAME_NARROW)
         return render_update(context, search, pathname, narrow, frame, rendered, sent)
+
+    # Opening and closing the folded filters (on a phone) happens in the browser alone: no
+    # request, and nothing in the URL, which holds what is chosen, not how the page is laid out.
+    app.clientside_callback(
+        """function (_clicks, expanded) { return expanded === "true" ? "false" : "true"; }""",
+        Output(ids.FILTERS_FOLD, "aria-expanded"),
+        Input(ids.FILTERS_FOLD, "n_clicks"),
+        State(ids.FILTERS_FOLD, "aria-expanded"),
+        prevent_initial_call=True,
+    )
 
     # The frame's width is the browser's to know: measured at load and again after a resize
     # (a presenter's iframe, a phone turned sideways), told to the app only when it crosses.

@@ -5,6 +5,9 @@ NARROW = "narrow-frame"
 ROOT = "root"
 WARNINGS = "warnings"
 
+# The filter panel, and the one button that opens it where it is folded away (a phone).
+FILTERS = "filters"
+FILTERS_FOLD = "filters-fold"
 DATES = "filter-dates"
 PEOPLE = "filter-people"
 KINDS = "filter-kinds"

@@ -1,4 +1,5 @@
-"""The filter bar: dates, people, kinds, the codename toggle, the summary and the reset."""
+"""The filter bar: dates, people, kinds, the codename toggle, the summary and the reset; and
+the button that folds it away on a phone."""
 
 from __future__ import annotations
 
@@ -45,9 +46,29 @@ def people_options(corpus: Corpus) -> list[dict]:
     return sorted(options, key=lambda option: option["label"])
 
 
+def fold_control() -> html.Button:
+    """The one button that opens the filter panel where it is folded away, on a phone, so that
+    the charts come first. It stands just before the panel; assets/style.css shows it on narrow
+    screens only (wider ones always show the panel) and folds the panel while it says
+    aria-expanded="false". Opening is the browser's alone: the URL keeps what is chosen, not
+    whether the panel is open."""
+    return html.Button(
+        [
+            html.Span("Filters", className="filters-fold-label"),
+            html.Span(className="filters-fold-icon", **{"aria-hidden": "true"}),
+        ],
+        id=ids.FILTERS_FOLD,
+        className="button filters-fold",
+        type="button",
+        n_clicks=0,
+        **{"aria-expanded": "false", "aria-controls": ids.FILTERS},
+    )
+
+
 def layout(corpus: Corpus) -> html.Section:
     first, last = (day.date() for day in corpus.period)
     return html.Section(
+        id=ids.FILTERS,
         className="filters",
         **{"aria-label": "Filters"},
         children=[
