@@ -9,8 +9,6 @@ import plotly.graph_objects as go
 from dashboard import figures
 from dashboard.graph import (
     CIRCLE_MAX_PEOPLE,
-    DEFAULT_HEIGHT_PX,
-    DEFAULT_WIDTH_PX,
     LABEL_FONT_PX,
     cached_force_positions,
     layout_positions,
