@@ -354,7 +354,7 @@ def large_network_spec(
     labels: int,
     frame: tuple[int, int, int],
 ) -> dict:
-    """The network of a corpus too large to name everyone: WebGL dots, a few line traces.
+    """The network of a corpus too large to name everyone: dots and a few line traces.
 
     The people in view are dots sized by their letters; names go to the busiest (the chosen
     people and, with them, all their correspondents first) as long as each fits without
