@@ -101,7 +101,11 @@ def edges_until(corpus: Corpus, day: pd.Timestamp) -> pd.DataFrame:
     counts = np.bincount(owners[dates <= day.to_datetime64()], minlength=len(table))
     kept = counts > 0
     cut = table[kept].copy()
-    cut[MESSAGE_IDS] = [ids[:n] for ids, n in zip(cut[MESSAGE_IDS], counts[kept], strict=True)]
+    lists, kept_counts = cut[MESSAGE_IDS].tolist(), counts[kept].tolist()
+    # An edge whose letters were all sent by then keeps its list (read only, never changed).
+    cut[MESSAGE_IDS] = [
+        ids if len(ids) == n else ids[:n] for ids, n in zip(lists, kept_counts, strict=True)
+    ]
     cut[WEIGHT] = counts[kept]
     return cut.reset_index(drop=True)
 
