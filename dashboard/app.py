@@ -474,9 +474,16 @@ def _filtered(state: ViewState) -> tuple:
 
 def _drawn(state: ViewState) -> ViewState:
     """The state with what no chart draws set aside: the playback clock and speed, the page
-    of records, the open event, the story step and the attract loop."""
+    of records, the open event, the story step, the attract loop and the URL's warnings."""
     return replace(
-        state, playing=False, speed=DEFAULT_SPEED, page=1, event=None, step=None, attract=False
+        state,
+        playing=False,
+        speed=DEFAULT_SPEED,
+        page=1,
+        event=None,
+        step=None,
+        attract=False,
+        warnings=(),
     )
 
 
@@ -587,11 +594,13 @@ def _figures(
         if before is not None and _drawn(before) == _drawn(state):
             out.append(no_update)
             continue
-        figure = spec(view, state)
         if sent is None:
-            out.append(figure)
+            out.append(spec(view, state))
             continue
         drawn = (page.kind, view, narrow, frame, _drawn(state))
+        # A view this worker drew lately (another visitor's, or this page's before a step
+        # back) is not drawn again.
+        figure = sent.get(drawn) or spec(view, state)
         old = sent.get((*drawn[:-1], _drawn(before))) if before is not None else None
         sent.keep(drawn, figure)
         out.append(figure if old is None else figure_patch(old, figure))

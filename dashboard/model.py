@@ -8,7 +8,7 @@ import json
 import re
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -627,10 +627,10 @@ class Corpus:
             object.__setattr__(self, "parties", party_table(self.messages))
 
     @cached_property
-    def _derived(self) -> dict[str, object]:
+    def _derived(self) -> dict[Hashable, object]:
         return {}
 
-    def memo(self, name: str, make: Callable[[Corpus], T]) -> T:
+    def memo(self, name: Hashable, make: Callable[[Corpus], T]) -> T:
         """`make(self)`, made once and kept with this corpus (which never changes): the
         tables other modules derive from it, such as its network's edges, shared by the
         chart and its text alternative and by the next request for the same filter."""

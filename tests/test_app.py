@@ -472,3 +472,23 @@ def test_figure_patch_of_a_changed_trace_and_a_removed_key():
     assert patched(old, patch) == new
     assert figure_patch(old, old) is no_update
     assert figure_patch(old, {"data": [], "layout": {}}) == {"data": [], "layout": {}}
+
+
+def test_a_view_a_worker_drew_lately_is_sent_again_without_drawing_it(corpus, monkeypatch):
+    context = Context.build(corpus)
+    sent = SentFigures()
+    first = render_update(context, "?people=mao", "/", sent=sent)
+    drawn = []
+    original = Context.spec
+
+    def counting(self, view, *args, **kwargs):
+        drawn.append(view)
+        return original(self, view, *args, **kwargs)
+
+    monkeypatch.setattr(Context, "spec", counting)
+    # Another visitor opens the same view, with a stray parameter the charts do not draw.
+    again = render_update(context, "?people=mao&utm=x", "/", sent=sent)
+    assert drawn == []
+    assert again[:3] == first[:3]
+    render_update(context, "?people=stalin", "/", sent=sent)
+    assert sorted(drawn) == ["flow", "network", "timeline"]

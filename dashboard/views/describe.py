@@ -326,7 +326,26 @@ def render(
 ) -> tuple[list | None, ...]:
     """The text alternatives of the network, the timeline and the flow, in that order (None
     for a chart not in `views`); `playback` as `state.played(shown)` gives it, if the
-    caller has it."""
+    caller has it.
+
+    Kept with `shown` (the filter's corpus, itself kept for the next requests), outside
+    playback: the same view opened again, by another visitor or after a page turn, builds
+    no component again."""
+    if state.day is not None:
+        # Each playback step is drawn once: keeping them would only fill the memory.
+        return _render(whole, shown, state, playback, views)
+    key = ("text alternatives", state.start, state.end, state.people, state.kinds)
+    key += (state.codenames, views)
+    return shown.memo(key, lambda _: _render(whole, shown, state, playback, views))
+
+
+def _render(
+    whole: Corpus,
+    shown: Corpus,
+    state: ViewState,
+    playback: tuple[Corpus, frozenset[str] | None] | None,
+    views: tuple[str, ...],
+) -> tuple[list | None, ...]:
     until, lit = state.played(shown) if playback is None else playback
     playback = (until, lit or frozenset())
     # The whole table is the CSV of the letters in view: the filter, nothing else of the view.
