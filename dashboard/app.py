@@ -349,6 +349,18 @@ def register_callbacks(app: Dash, context: Context) -> None:
         prevent_initial_call=True,
     )
 
+    if filters.has_more_people(corpus):
+        # A large corpus's menu lists its busiest people; the rest are found as one types.
+        # The menu is no view state: it never reaches the URL.
+        @app.callback(
+            Output(ids.PEOPLE, "options"),
+            Input(ids.PEOPLE, "search_value"),
+            Input(ids.PEOPLE, "value"),
+            prevent_initial_call=True,
+        )
+        def find_people(search, chosen):
+            return filters.matching_people(corpus, search, chosen)
+
     # The frame's width is the browser's to know: measured at load and again after a resize
     # (a presenter's iframe, a phone turned sideways), told to the app only when it crosses.
     app.clientside_callback(

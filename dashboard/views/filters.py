@@ -13,6 +13,7 @@ from dashboard.model import (
     NAME,
     PERSON_ID,
     Corpus,
+    fold,
     people_in,
 )
 from dashboard.state import DEFAULT_LABELS, MAX_LABELS, ViewState, describe_span
@@ -21,14 +22,57 @@ NAMES_REAL = "name"
 NAMES_CODENAME = "codename"
 
 
+# A corpus of more people than this lists its busiest in the people filter's menu, and
+# finds the others as the user types (matching_people): a menu of thousands of names costs
+# the browser seconds to build before the page can draw anything.
+PEOPLE_LISTED = 300
+# Most people a typed search offers at once, the busiest first.
+PEOPLE_FOUND = 100
+
+
 def people_options(corpus: Corpus) -> list[dict]:
-    """Dropdown options for everyone who sent, received or relayed a message.
+    """Dropdown options for everyone who sent, received or relayed a message, by name;
+    for a corpus of more than PEOPLE_LISTED of them, the busiest PEOPLE_LISTED.
 
     The search text holds every alias, so typing "Filippov" offers Stalin.
     """
+    options = _all_options(corpus)
+    if len(options) <= PEOPLE_LISTED:
+        return options
+    busiest = set(_by_letters(corpus)[:PEOPLE_LISTED])
+    return [option for option in options if option["value"] in busiest]
+
+
+def has_more_people(corpus: Corpus) -> bool:
+    """Whether the people filter lists only some people and finds the rest by search."""
+    return len(_all_options(corpus)) > PEOPLE_LISTED
+
+
+def matching_people(corpus: Corpus, search: object, chosen: object) -> list[dict]:
+    """The menu for what the user has typed: the people already chosen, then up to
+    PEOPLE_FOUND whose name, codename, alias or id holds the typed text (accents and case
+    aside), the busiest first; with nothing typed, the busiest PEOPLE_LISTED. Any value a
+    request may carry is taken: what is not text is nothing typed, nothing chosen."""
+    options = {option["value"]: option for option in _all_options(corpus)}
+    picked = [p for p in (chosen if isinstance(chosen, list) else []) if p in options]
+    text = fold(search) if isinstance(search, str) else ""
+    if not text:
+        found = _by_letters(corpus)[:PEOPLE_LISTED]
+    else:
+        folded = corpus.memo("people filter: folded search", _folded_search)
+        found = [p for p in _by_letters(corpus) if text in folded[p]][:PEOPLE_FOUND]
+    shown = dict.fromkeys([*picked, *found])
+    return sorted((options[p] for p in shown), key=lambda option: option["label"])
+
+
+def _all_options(corpus: Corpus) -> list[dict]:
+    return corpus.memo("people filter: options", _options)
+
+
+def _options(corpus: Corpus) -> list[dict]:
     involved = people_in(corpus.messages)
     options = []
-    for _, person in corpus.people.iterrows():
+    for person in corpus.people.to_dict("records"):
         if person[PERSON_ID] not in involved:
             continue
         label = person[NAME]
@@ -44,6 +88,21 @@ def people_options(corpus: Corpus) -> list[dict]:
             }
         )
     return sorted(options, key=lambda option: option["label"])
+
+
+def _by_letters(corpus: Corpus) -> list[str]:
+    """Everyone in the menu, the busiest first."""
+
+    def rank(c: Corpus) -> list[str]:
+        letters = c.parties[PERSON_ID].value_counts()
+        listed = [option["value"] for option in _all_options(c)]
+        return sorted(listed, key=lambda p: (-int(letters.get(p, 0)), p))
+
+    return corpus.memo("people filter: busiest", rank)
+
+
+def _folded_search(corpus: Corpus) -> dict[str, str]:
+    return {option["value"]: fold(option["search"]) for option in _all_options(corpus)}
 
 
 def fold_control() -> html.Button:

@@ -15,6 +15,7 @@ from dashboard.app import create_app
 from dashboard.corpora import open_corpus
 from dashboard.formats import cmif
 from dashboard.letters import Metadata
+from dashboard.views import filters
 
 NOTE = (
     "return [...document.querySelectorAll('#{graph} .annotation-text')]"
@@ -65,3 +66,28 @@ def test_a_large_network_needs_no_webgl(edition):
         f"return document.querySelectorAll('#{ids.NETWORK} .scatterlayer .point').length"
     )
     assert dots > 40
+
+
+def test_someone_left_out_of_the_menu_is_found_by_typing(dash_duo, tmp_path):
+    path = tmp_path / "crowd.xml"
+    cmif.write(Metadata(title="Made-up letters"), letters(5000), path)
+    corpus, _report = open_corpus(path)
+    dash_duo.start_server(create_app(corpus))
+    dash_duo.wait_for_element(f"#{ids.NETWORK} .main-svg", timeout=20)
+    listed = {o["value"] for o in filters.people_options(corpus)}
+    letters_of = corpus.parties["person_id"].value_counts()
+    quiet = next(p for p in letters_of.index[::-1] if p not in listed)
+    name = corpus.people.set_index("person_id").loc[quiet, "name"]
+    # The innermost element that reads the name: the menu's entry for them.
+    entry = f"//*[normalize-space(.)='{name}' and not(*[normalize-space(.)='{name}'])]"
+    dash_duo.find_element(f"#{ids.PEOPLE}").click()
+    box = dash_duo.wait_for_element(".dash-dropdown-search")
+    assert not dash_duo.driver.find_elements("xpath", entry)  # not listed before typing
+    box.send_keys(name)
+    option = WebDriverWait(dash_duo.driver, 15).until(
+        lambda d: (d.find_elements("xpath", entry) or [None])[0]
+    )
+    option.click()
+    WebDriverWait(dash_duo.driver, 15).until(
+        lambda d: parse_qs(urlsplit(d.current_url).query).get("people") == [quiet]
+    )
