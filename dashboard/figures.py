@@ -323,14 +323,17 @@ CURVED_EDGES_MAX = 60
 # headless export) would show no network at all. A band of 3,000 lines is one SVG path;
 # dots are one element each, so a view draws the busiest DOTS_MAX people as dots (the rest
 # are found by name in the people filter, and the chart says how many are drawn).
-DOTS_MAX = 2000
+DOTS_MAX = 1200
+# Faint dots for people with nothing in view, the busiest of the corpus: enough to keep the
+# drawing's shape under a narrow filter, few enough to cost the browser little.
+CONTEXT_DOTS_MAX = 400
 NAME_HALO = "0 0 3px white, 0 0 3px white, 0 0 2px white"
 # The busiest pairs drawn in a large view: more lines add bytes, not information.
 LINES_MAX = 3000
 # Message ids carried by the large view's edge hit points, busiest pairs first: a click on
 # one of those opens its letters, and the figure stays small.
-EDGE_HIT_IDS_MAX = 5000
-EDGE_HITS_MAX = 800
+EDGE_HIT_IDS_MAX = 3000
+EDGE_HITS_MAX = 400
 # Lines of a large view by how many letters a pair exchanged: (fewest, width px, opacity).
 LINE_BANDS = ((1, 0.8, 0.22), (2, 1.4, 0.32), (4, 2.2, 0.45), (9, 3.4, 0.6), (33, 5.0, 0.75))
 LINE_COLOUR = "85,85,85"
@@ -378,7 +381,7 @@ def large_network_spec(
     most = degrees[in_view[0]] if in_view else 0
     # The named, then the busiest in view, then (faint, so that the drawing keeps its shape
     # under any filter) the busiest of the whole corpus with nothing in view.
-    room = max(DOTS_MAX - len(in_view), 0)
+    room = max(min(DOTS_MAX - len(in_view), CONTEXT_DOTS_MAX), 0)
     unseen = [p for p in positions if p not in degrees][:room]  # positions: busiest first
     if unseen:
         figure.add_trace(
@@ -528,7 +531,7 @@ def scale_note(
     named: int, in_view: int, drawn: int, pairs: int, dotted: int | None = None
 ) -> str:
     """'showing 40 of 2,153 people by name; lines for the 3,000 busiest of 9,870 pairs', and
-    'dots for the 2,000 busiest' when not everyone in view is drawn."""
+    'dots for the 1,200 busiest' when not everyone in view is drawn."""
     note = (
         f"showing {named:,} of {in_view:,} people by name"
         if named < in_view
