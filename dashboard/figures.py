@@ -1600,6 +1600,13 @@ def _wrap(text: str, width: int = 60) -> str:
 
 # --- copy flow -----------------------------------------------------------------------------
 
+# A telegram's label in the flow is wrapped to lines of at most this many characters. Its
+# column's labels stand right of it, in the half of the chart where the recipients' names
+# stand left of theirs: on one line, a title reached those names in charts narrower than
+# about 1,100 px (in 800 px embeds and in the kiosk's playback).
+MESSAGE_LABEL_CHARS = 26
+SENT_THIS_DAY = "(sent this day)"
+
 
 def flow_spec(
     whole: Corpus,
@@ -1636,7 +1643,17 @@ def flow_spec(
     def message_label(message: str, short: bool = False) -> str:
         day = f"{messages[message][DATE]:%d %b}"
         label = day if short else f"{day}: {messages[message][TITLE] or message}"
-        return label + (" (sent this day)" if message in (lit or ()) else "")
+        return label + (f" {SENT_THIS_DAY}" if message in (lit or ()) else "")
+
+    def drawn_message_label(message: str, short: bool) -> str:
+        # Wrapped: the telegrams' names stand right of their column, in the half of the chart
+        # where the recipients' names stand left of theirs.
+        day = f"{messages[message][DATE]:%d %b}"
+        label = day if short else f"{day}: {messages[message][TITLE] or message}"
+        lines = [_wrap(escape(label), MESSAGE_LABEL_CHARS)]
+        if message in (lit or ()):
+            lines.append(SENT_THIS_DAY)
+        return "<br>".join(lines)
 
     def all_labels(short: bool) -> list[str]:
         return (
@@ -1646,7 +1663,11 @@ def flow_spec(
         )
 
     labels = all_labels(short=False)
-    shown_labels = all_labels(short=True) if short else labels
+    drawn_labels = (
+        [escape(whole.label(s, codenames, short)) for s in senders]
+        + [drawn_message_label(m, short) for m in message_ids]
+        + [escape(member_label(m, short)) for m in members]
+    )
     colours = (
         [side_style(people[s][SIDE])[0] for s in senders]
         + ["#7f7f7f"] * len(message_ids)
@@ -1673,7 +1694,7 @@ def flow_spec(
             type="sankey",
             arrangement="fixed",
             node={
-                "label": [escape(x) for x in shown_labels],
+                "label": drawn_labels,
                 "color": colours,
                 "pad": 18,
                 "thickness": 22,

@@ -13,8 +13,10 @@ from factory import write_corpus
 
 from dashboard.context import Context
 from dashboard.figures import (
+    MESSAGE_LABEL_CHARS,
     event_lanes,
     flow_figure,
+    flow_spec,
     is_event_trace,
     narrow_look,
     network_figure,
@@ -145,6 +147,23 @@ def test_flow_link_values(context):
     assert links[(message, "Iosif Stalin")] == 2
     assert links[(message, "Andrey Vyshinsky (not in Politburo)")] == 1
     assert sum(links.values()) == 8
+
+
+def test_flow_wraps_telegram_titles_into_short_lines():
+    corpus = load_corpus()  # the bundled corpus: its telegrams have long titles
+    first, last = (day.date() for day in corpus.period)
+    sankey = flow_spec(corpus, corpus, first, last)["data"][0]
+    titled = [
+        label
+        for (kind, _, whole), label in zip(
+            sankey["node"]["customdata"], sankey["node"]["label"], strict=True
+        )
+        if kind == "message" and len(whole) > MESSAGE_LABEL_CHARS
+    ]
+    assert titled, "the bundled corpus has telegram titles longer than a line"
+    for label in titled:
+        lines = label.split("<br>")
+        assert len(lines) > 1 and all(len(line) <= MESSAGE_LABEL_CHARS for line in lines)
 
 
 def test_flow_says_when_empty(context):

@@ -1,0 +1,88 @@
+"""Words and marks of the bundled corpus's charts kept apart, measured by their boxes on
+screen: the copy flow's labels, the kiosk's network names, the timeline's range strip and the
+legend beside the chart's toolbar."""
+
+from __future__ import annotations
+
+from selenium.webdriver.support.ui import WebDriverWait
+
+from dashboard import ids
+from dashboard.app import create_app
+from dashboard.model import load_corpus
+
+# Two words on one line read as one when less than about a quarter of their type's size
+# stands between them: a space.
+WORD_GAP_EM = 0.25
+
+# Every word drawn in a chart (not its hover boxes): text, box and type size in px.
+TEXT_BOXES = """
+const gd = document.querySelector('#GRAPH .js-plotly-plot');
+if (!gd) return null;
+return [...gd.querySelectorAll('.main-svg SELECTOR')]
+  .filter(t => t.textContent.trim() && !t.closest('.hoverlayer'))
+  .map(t => { const r = t.getBoundingClientRect();
+    return [t.textContent, [r.left, r.top, r.right, r.bottom],
+            parseFloat(getComputedStyle(t).fontSize)]; })
+  .filter(([, box]) => box[2] > box[0]);
+"""
+
+
+def text_boxes(driver, graph: str, selector: str = "text") -> list:
+    script = TEXT_BOXES.replace("GRAPH", graph).replace("SELECTOR", selector)
+    return driver.execute_script(script) or []
+
+
+def too_close(texts: list) -> list[tuple[str, str]]:
+    """Pairs of words whose boxes meet, or stand on one line less than a space apart."""
+    pairs = []
+    for i, (one, a, size) in enumerate(texts):
+        for other, b, other_size in texts[i + 1 :]:
+            gap = WORD_GAP_EM * max(size, other_size)
+            same_line = a[1] < b[3] and b[1] < a[3]
+            if same_line and a[0] < b[2] + gap and b[0] < a[2] + gap:
+                pairs.append((one, other))
+    return pairs
+
+
+def emulate(driver, width: int, height: int) -> None:
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
+
+
+def settled_boxes(duo, graph: str, selector: str, ready) -> list:
+    """The boxes once the chart has drawn what `ready` waits for and stopped moving."""
+    boxes: list = [None]
+
+    def still(driver) -> bool:
+        now = text_boxes(driver, graph, selector)
+        steady = bool(now) and ready(now) and now == boxes[0]
+        boxes[0] = now
+        return steady
+
+    WebDriverWait(duo.driver, 20, poll_frequency=0.5).until(still)
+    return boxes[0]
+
+
+def test_the_flows_telegram_labels_keep_clear_of_the_recipients_names(dash_duo):
+    dash_duo.start_server(create_app(load_corpus(), idle_seconds=600))
+    driver = dash_duo.driver
+    day = "day=1949-01-14"  # playback on the day of the second telegram: it is labelled so
+    for path, (width, height) in (
+        (f"/kiosk?{day}", (1920, 1080)),
+        (f"/?{day}", (1920, 1080)),
+        ("/embed/flow", (800, 500)),
+    ):
+        emulate(driver, width, height)
+        driver.get(dash_duo.server_url + path)
+        labels = settled_boxes(
+            dash_duo,
+            ids.FLOW,
+            ".sankey-node text",
+            lambda texts, path=path: "embed" in path
+            or any("sent this day" in text for text, _, _ in texts),
+        )
+        assert len(labels) >= 12, labels
+        assert too_close(labels) == [], f"{path} at {width}x{height}"
+    assert dash_duo.get_logs() == []
