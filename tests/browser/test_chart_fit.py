@@ -86,3 +86,41 @@ def test_the_flows_telegram_labels_keep_clear_of_the_recipients_names(dash_duo):
         assert len(labels) >= 12, labels
         assert too_close(labels) == [], f"{path} at {width}x{height}"
     assert dash_duo.get_logs() == []
+
+
+def chart_box(driver, graph: str) -> list[float]:
+    return driver.execute_script(
+        f"const r = document.querySelector('#{graph} .main-svg').getBoundingClientRect();"
+        "return [r.left, r.top, r.right, r.bottom];"
+    )
+
+
+def legend_box(driver, graph: str) -> list[float]:
+    return driver.execute_script(
+        f"const r = document.querySelector('#{graph} .legend').getBoundingClientRect();"
+        "return [r.left, r.top, r.right, r.bottom];"
+    )
+
+
+def meets(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_the_kiosks_network_names_stand_apart_on_every_screen(dash_duo):
+    dash_duo.start_server(create_app(load_corpus(), idle_seconds=600))
+    driver = dash_duo.driver
+    for width, height in ((1920, 1080), (1080, 1920), (768, 1024)):
+        emulate(driver, width, height)
+        driver.get(dash_duo.server_url + "/kiosk")
+        names = settled_boxes(
+            dash_duo, ids.NETWORK, ".textpoint text", lambda texts: len(texts) >= 12
+        )
+        assert len(names) == 12, names  # everyone in the corpus is named
+        assert too_close(names) == [], f"the kiosk at {width}x{height}"
+        left, _, right, _ = chart_box(driver, ids.NETWORK)
+        cut = [text for text, box, _ in names if box[0] < left or box[2] > right]
+        assert cut == [], f"names cut at the chart's sides at {width}x{height}"
+        key = legend_box(driver, ids.NETWORK)
+        hidden = [text for text, box, _ in names if meets(box, key)]
+        assert hidden == [], f"names under the legend at {width}x{height}"
+    assert dash_duo.get_logs() == []
