@@ -968,6 +968,52 @@ def playback_step(day: date, start: date, end: date) -> tuple[date, date]:
     return max(first, start), min(last, end)
 
 
+# The twin of the timeline's date axis: traces against it stay out of the range strip.
+OFF_STRIP = "x2"
+# The range strip is 14% of the plot's height: 52 px in a 420 px chart (the embed's default;
+# the page's is 460 px), 30 px in a narrow frame's 300 px.
+STRIP_PX = 52
+NARROW_STRIP_PX = 30
+
+
+def strip_mark_px(data: list[dict]) -> float:
+    """The widest mark the range strip draws, in px, with its outline: of the traces against
+    the main date axis."""
+    widest = 0.0
+    for trace in data:
+        marker = trace.get("marker")
+        if trace.get("xaxis", "x") != "x" or not marker or "markers" not in trace.get("mode", ""):
+            continue
+        sizes = marker.get("size", 6)
+        size = max(sizes) if isinstance(sizes, list) else sizes
+        outline = marker.get("line", {}).get("width", 0)
+        widest = max(widest, size + (max(outline) if isinstance(outline, list) else outline))
+    return widest
+
+
+def strip_range(
+    rows: tuple[float, float], mark_px: float, strip_px: float = STRIP_PX
+) -> list[float]:
+    """The range strip's y range, reversed as the chart's is, for rows from `rows[0]` to
+    `rows[1]`: half a row beyond each (for the marks of one day stacked in a row) and half a
+    mark's width of `mark_px` beyond that, in a strip `strip_px` tall, so no mark is cut."""
+    top, bottom = rows[0] - 0.5, rows[1] + 0.5
+    room = max(strip_px - mark_px, strip_px / 4)
+    margin = (bottom - top) * mark_px / 2 / room
+    return [bottom + margin, top - margin]
+
+
+def refit_strip(
+    span: list[float], old: tuple[float, float], new: tuple[float, float]
+) -> list[float]:
+    """A strip range made by strip_range for (mark, strip) px `old`, made again for `new`."""
+    centre, half = (span[0] + span[1]) / 2, (span[0] - span[1]) / 2
+    (old_mark, old_px), (new_mark, new_px) = old, new
+    rows_half = half * max(old_px - old_mark, old_px / 4) / old_px
+    half = rows_half * new_px / max(new_px - new_mark, new_px / 4)
+    return [centre + half, centre - half]
+
+
 def sender_rows(corpus: Corpus) -> list[str]:
     """Timeline rows, one per sender in the whole corpus, grouped by side."""
     people = corpus.people_by_id
@@ -1048,11 +1094,6 @@ def timeline_spec(
                     "range": [_day_edge(first.date(), -0.5), _day_edge(last.date(), 0.5)],
                     "thickness": 0.14,
                     "bgcolor": "#f3f3f3",
-                    # The strip shows the senders' marks only, not the labelled context lanes.
-                    "yaxis": {
-                        "rangemode": "fixed",
-                        "range": [context_height + len(rows) + 0.7, context_height + 0.4],
-                    },
                 },
                 "showgrid": True,
                 "gridcolor": "#ececec",
@@ -1086,6 +1127,9 @@ def timeline_spec(
                 # In one row: the side keys' group would otherwise stand in a column.
                 "traceorder": "normal",
             },
+            # What the range strip leaves out (the context lanes, the rings round the day's
+            # marks and the open records') is drawn against this twin of the date axis.
+            xaxis2={"type": "date", "overlaying": "x", "matches": "x", "visible": False},
             margin={"l": 10, "r": 20, "t": 36, "b": 10},
             dragmode="zoom",
             hovermode="closest",
@@ -1182,8 +1226,16 @@ def timeline_spec(
                 marker={"symbol": "square-open", "size": 30, "color": INK, "line": {"width": 3}},
                 hoverinfo="skip",
                 showlegend=False,
+                xaxis=OFF_STRIP,
             )
         )
+    # The strip shows the senders' rows only, each mark whole.
+    figure.layout["xaxis"]["rangeslider"]["yaxis"] = {
+        "rangemode": "fixed",
+        "range": strip_range(
+            (context_height + 1, context_height + len(rows)), strip_mark_px(figure.data)
+        ),
+    }
     if in_view.empty:
         figure.say(no_messages_text(start, end), y=0.55)
     if short:
@@ -1314,6 +1366,7 @@ def _mark_day(
             marker={"symbol": "circle-open", "size": 28, "color": INK, "line": {"width": 3}},
             hoverinfo="skip",
             showlegend=True,
+            xaxis=OFF_STRIP,
         )
     )
 
@@ -1414,6 +1467,7 @@ def _add_cells(
                 },
                 hoverinfo="skip",
                 showlegend=True,
+                xaxis=OFF_STRIP,
             )
         )
 
@@ -1567,6 +1621,7 @@ def _add_events(
                 hovertemplate="%{hovertext}<extra></extra>",
                 showlegend=False,
                 name=escape(event[TITLE]),
+                xaxis=OFF_STRIP,
             )
         )
 
@@ -1940,6 +1995,16 @@ def narrow_look(spec: dict, view: str) -> dict:
             elif marker.get("size"):
                 trace["marker"] = {**marker, "size": marker["size"] * 0.75}
         data.append(trace)
+    strip = layout.get("xaxis", {}).get("rangeslider", {}).get("yaxis", {})
+    if "range" in strip:
+        # Smaller marks in a lower strip: the strip's rows are spaced for them again.
+        span = refit_strip(
+            strip["range"],
+            (strip_mark_px(spec["data"]), STRIP_PX),
+            (strip_mark_px(data), NARROW_STRIP_PX),
+        )
+        rangeslider = {**layout["xaxis"]["rangeslider"], "yaxis": {**strip, "range": span}}
+        layout["xaxis"] = {**layout["xaxis"], "rangeslider": rangeslider}
     return {"data": data, "layout": layout}
 
 

@@ -13,7 +13,11 @@ from factory import write_corpus
 
 from dashboard.context import Context
 from dashboard.figures import (
+    CHOSEN_LABEL,
+    LIT_LABEL,
     MESSAGE_LABEL_CHARS,
+    OFF_STRIP,
+    STRIP_PX,
     event_lanes,
     flow_figure,
     flow_spec,
@@ -24,6 +28,9 @@ from dashboard.figures import (
     no_messages_text,
     node_size,
     presentation_look,
+    refit_strip,
+    strip_mark_px,
+    strip_range,
     timeline_figure,
     timeline_spec,
 )
@@ -164,6 +171,38 @@ def test_flow_wraps_telegram_titles_into_short_lines():
     for label in titled:
         lines = label.split("<br>")
         assert len(lines) > 1 and all(len(line) <= MESSAGE_LABEL_CHARS for line in lines)
+
+
+def test_the_range_strip_keeps_every_mark_whole_and_the_context_out():
+    corpus = load_corpus()
+    first, last = (day.date() for day in corpus.period)
+    spec = timeline_spec(corpus, corpus, first, last, day=date(1949, 1, 14), chosen=("m06",))
+    go.Figure(spec)
+    off = [t for t in spec["data"] if t.get("xaxis") == OFF_STRIP]
+    assert {t["name"] for t in off} >= {LIT_LABEL, CHOSEN_LABEL}
+    assert all(t.get("xaxis") == OFF_STRIP for t in spec["data"] if is_event_trace(t))
+    low, high = spec["layout"]["xaxis"]["rangeslider"]["yaxis"]["range"]
+    marks = [
+        y
+        for t in spec["data"]
+        if t.get("xaxis", "x") == "x" and "markers" in t.get("mode", "")
+        for y in t["y"]
+        if y is not None
+    ]
+    px_per_unit = STRIP_PX / (low - high)
+    half_mark = strip_mark_px(spec["data"]) / 2
+    assert half_mark >= 17 / 2
+    assert all(
+        (y - high) * px_per_unit >= half_mark - 1e-6
+        and (low - y) * px_per_unit >= half_mark - 1e-6
+        for y in marks
+    )
+
+
+def test_strip_range_refits_for_a_lower_strip():
+    span = strip_range((3, 10), 20, 52)
+    assert refit_strip(span, (20, 52), (20, 52)) == pytest.approx(span)
+    assert refit_strip(span, (20, 52), (14, 30)) == pytest.approx(strip_range((3, 10), 14, 30))
 
 
 def test_flow_says_when_empty(context):

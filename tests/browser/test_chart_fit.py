@@ -124,3 +124,39 @@ def test_the_kiosks_network_names_stand_apart_on_every_screen(dash_duo):
         hidden = [text for text, box, _ in names if meets(box, key)]
         assert hidden == [], f"names under the legend at {width}x{height}"
     assert dash_duo.get_logs() == []
+
+
+# What the timeline's range strip draws (marks, lines and words), measured against the strip.
+STRIP_MARKS = f"""
+const gd = document.querySelector('#{ids.TIMELINE} .js-plotly-plot');
+const strip = gd && gd.querySelector('.rangeslider-container .rangeslider-bg');
+if (!strip) return null;
+const s = strip.getBoundingClientRect();
+const drawn = [...gd.querySelectorAll('.rangeslider-container .scatterlayer .trace')]
+  .flatMap(t => [...t.querySelectorAll('.point, .js-line, text')])
+  .map(e => e.getBoundingClientRect()).filter(r => r.width > 0)
+  .map(r => [r.left, r.top, r.right, r.bottom]);
+const shades = [...gd.querySelectorAll('[class*="opp-axis"]')]
+  .map(e => e.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0).length;
+return [[s.left, s.top, s.right, s.bottom], drawn, shades];
+"""
+
+
+def test_the_timelines_range_strip_draws_every_mark_whole(dash_duo):
+    dash_duo.start_server(create_app(load_corpus()))
+    driver = dash_duo.driver
+    for path, (width, height) in (
+        ("/", (1920, 1080)),
+        ("/embed/timeline", (800, 500)),
+        ("/embed/timeline", (400, 300)),
+    ):
+        emulate(driver, width, height)
+        driver.get(dash_duo.server_url + path)
+        WebDriverWait(driver, 20).until(lambda d: (d.execute_script(STRIP_MARKS) or [0, []])[1])
+        strip, drawn, shades = driver.execute_script(STRIP_MARKS)
+        seen = [box for box in drawn if meets(box, strip)]
+        assert len(seen) >= 21, "every message of the corpus has its mark in the strip"
+        cut = [box for box in seen if box[1] < strip[1] - 0.5 or box[3] > strip[3] + 0.5]
+        assert cut == [], f"{path} at {width}x{height}: strip {strip}, marks beyond it {cut}"
+        assert shades == 0, "no shade over the room kept round the strip's rows"
+    assert dash_duo.get_logs() == []
