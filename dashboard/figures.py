@@ -968,6 +968,8 @@ def playback_step(day: date, start: date, end: date) -> tuple[date, date]:
     return max(first, start), min(last, end)
 
 
+# The right margin of a timeline, in px: the width of the chart's toolbar set upright.
+TOOLBAR_COLUMN_PX = 36
 # The twin of the timeline's date axis: traces against it stay out of the range strip.
 OFF_STRIP = "x2"
 # The range strip is 14% of the plot's height: 52 px in a 420 px chart (the embed's default;
@@ -1130,7 +1132,11 @@ def timeline_spec(
             # What the range strip leaves out (the context lanes, the rings round the day's
             # marks and the open records') is drawn against this twin of the date axis.
             xaxis2={"type": "date", "overlaying": "x", "matches": "x", "visible": False},
-            margin={"l": 10, "r": 20, "t": 36, "b": 10},
+            # The chart's toolbar stands in a column in the right margin: along the top, it
+            # lay over the legend's end once the legend filled the plot's width (at a 1400 px
+            # window, or in larger type), and a legend cannot be told to stop short of it.
+            modebar={"orientation": "v"},
+            margin={"l": 10, "r": TOOLBAR_COLUMN_PX, "t": 36, "b": 10},
             dragmode="zoom",
             hovermode="closest",
         )
@@ -1973,6 +1979,8 @@ def narrow_look(spec: dict, view: str) -> dict:
             "yanchor": "bottom",
         }
         layout["margin"] = {**layout["margin"], "l": 4, "r": 8, "t": 28, "b": 44}
+        # The legend went under the chart: the toolbar lies along the top, in the room kept.
+        layout["modebar"] = {**layout.get("modebar", {}), "orientation": "h"}
     data = []
     for trace in spec["data"]:
         trace = dict(trace)

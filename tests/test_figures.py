@@ -18,6 +18,7 @@ from dashboard.figures import (
     MESSAGE_LABEL_CHARS,
     OFF_STRIP,
     STRIP_PX,
+    TOOLBAR_COLUMN_PX,
     event_lanes,
     flow_figure,
     flow_spec,
@@ -197,6 +198,16 @@ def test_the_range_strip_keeps_every_mark_whole_and_the_context_out():
         and (low - y) * px_per_unit >= half_mark - 1e-6
         for y in marks
     )
+
+
+def test_the_timelines_toolbar_stands_upright_in_its_own_margin(context):
+    corpus = context.corpus
+    wide = timeline_spec(corpus, corpus, *JAN)["layout"]
+    assert wide["modebar"]["orientation"] == "v"
+    assert wide["margin"]["r"] >= TOOLBAR_COLUMN_PX
+    # A narrow frame's legend goes under the chart: the toolbar lies along the top again.
+    narrow = narrow_look(timeline_spec(corpus, corpus, *JAN), "timeline")["layout"]
+    assert narrow["modebar"]["orientation"] == "h" and narrow["margin"]["t"] >= 28
 
 
 def test_strip_range_refits_for_a_lower_strip():

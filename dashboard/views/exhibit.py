@@ -195,7 +195,9 @@ def kiosk_spec(
     elif view == "timeline":
         xaxis = spec["layout"]["xaxis"]
         xaxis = {**xaxis, "rangeslider": {"visible": False}, "automargin": True}
-        spec["layout"] = {**spec["layout"], "xaxis": xaxis}
+        # The kiosk shows no chart toolbar: no margin kept for it either.
+        margin = {**spec["layout"]["margin"], "r": 20}
+        spec["layout"] = {**spec["layout"], "xaxis": xaxis, "margin": margin}
         # The strip is too low for the context lanes' labels: the events keep their marks.
         spec["data"] = [without_title(trace) for trace in spec["data"]]
     elif view == "flow" and not spec["data"] and context.corpus.has_copies:

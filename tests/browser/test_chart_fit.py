@@ -51,18 +51,19 @@ def emulate(driver, width: int, height: int) -> None:
     )
 
 
-def settled_boxes(duo, graph: str, selector: str, ready) -> list:
-    """The boxes once the chart has drawn what `ready` waits for and stopped moving."""
-    boxes: list = [None]
+def settled(driver, read, ready=bool):
+    """What `read(driver)` gives once it is `ready` and the same twice in a row: the chart
+    has drawn and stopped moving."""
+    last: list = [None]
 
     def still(driver) -> bool:
-        now = text_boxes(driver, graph, selector)
-        steady = bool(now) and ready(now) and now == boxes[0]
-        boxes[0] = now
+        now = read(driver)
+        steady = bool(now) and ready(now) and now == last[0]
+        last[0] = now
         return steady
 
-    WebDriverWait(duo.driver, 20, poll_frequency=0.5).until(still)
-    return boxes[0]
+    WebDriverWait(driver, 20, poll_frequency=0.5).until(still)
+    return last[0]
 
 
 def test_the_flows_telegram_labels_keep_clear_of_the_recipients_names(dash_duo):
@@ -76,12 +77,12 @@ def test_the_flows_telegram_labels_keep_clear_of_the_recipients_names(dash_duo):
     ):
         emulate(driver, width, height)
         driver.get(dash_duo.server_url + path)
-        labels = settled_boxes(
-            dash_duo,
-            ids.FLOW,
-            ".sankey-node text",
-            lambda texts, path=path: "embed" in path
-            or any("sent this day" in text for text, _, _ in texts),
+        labels = settled(
+            driver,
+            lambda d: text_boxes(d, ids.FLOW, ".sankey-node text"),
+            lambda texts, path=path: (
+                "embed" in path or any("sent this day" in text for text, _, _ in texts)
+            ),
         )
         assert len(labels) >= 12, labels
         assert too_close(labels) == [], f"{path} at {width}x{height}"
@@ -112,8 +113,10 @@ def test_the_kiosks_network_names_stand_apart_on_every_screen(dash_duo):
     for width, height in ((1920, 1080), (1080, 1920), (768, 1024)):
         emulate(driver, width, height)
         driver.get(dash_duo.server_url + "/kiosk")
-        names = settled_boxes(
-            dash_duo, ids.NETWORK, ".textpoint text", lambda texts: len(texts) >= 12
+        names = settled(
+            driver,
+            lambda d: text_boxes(d, ids.NETWORK, ".textpoint text"),
+            lambda texts: len(texts) >= 12,
         )
         assert len(names) == 12, names  # everyone in the corpus is named
         assert too_close(names) == [], f"the kiosk at {width}x{height}"
@@ -152,11 +155,44 @@ def test_the_timelines_range_strip_draws_every_mark_whole(dash_duo):
     ):
         emulate(driver, width, height)
         driver.get(dash_duo.server_url + path)
-        WebDriverWait(driver, 20).until(lambda d: (d.execute_script(STRIP_MARKS) or [0, []])[1])
-        strip, drawn, shades = driver.execute_script(STRIP_MARKS)
+        strip, drawn, shades = settled(
+            driver, lambda d: d.execute_script(STRIP_MARKS), lambda found: found[1]
+        )
         seen = [box for box in drawn if meets(box, strip)]
         assert len(seen) >= 21, "every message of the corpus has its mark in the strip"
         cut = [box for box in seen if box[1] < strip[1] - 0.5 or box[3] > strip[3] + 0.5]
         assert cut == [], f"{path} at {width}x{height}: strip {strip}, marks beyond it {cut}"
         assert shades == 0, "no shade over the room kept round the strip's rows"
+    assert dash_duo.get_logs() == []
+
+
+# The boxes of a chart's legend and of its toolbar (plotly's mode bar), drawn or not yet.
+LEGEND_AND_TOOLBAR = """
+const gd = document.querySelector('#GRAPH .js-plotly-plot');
+const legend = gd && gd.querySelector('.legend');
+const toolbar = gd && gd.querySelector('.modebar');
+if (!legend || !toolbar) return null;
+const box = e => e.getBoundingClientRect();
+return [legend, toolbar].map(box).map(r => [r.left, r.top, r.right, r.bottom]);
+"""
+
+
+def test_the_timelines_legend_keeps_clear_of_the_toolbar(dash_duo):
+    dash_duo.start_server(create_app(load_corpus()))
+    driver = dash_duo.driver
+    script = LEGEND_AND_TOOLBAR.replace("GRAPH", ids.TIMELINE)
+    # The whole corpus, with the day's key in playback, in the presentation look's large
+    # type, and a few people with short names but every side, in windows from 1100 to 1600 px
+    # wide; and the embed, whose narrow look puts the legend under the chart.
+    pages = [
+        (f"/{query}", width, 900)
+        for query in ("", "?day=1949-01-14", "?look=presentation", "?people=mao,stuart,nanjing_gov")
+        for width in (1100, 1280, 1400, 1600)
+    ] + [("/embed/timeline", 800, 500), ("/embed/timeline", 400, 300)]
+    for path, width, height in pages:
+        emulate(driver, width, height)
+        driver.get(dash_duo.server_url + path)
+        legend, toolbar = settled(driver, lambda d: d.execute_script(script))
+        assert legend[2] > legend[0] and toolbar[2] > toolbar[0]
+        assert not meets(legend, toolbar), f"{path} at {width} px: {legend} {toolbar}"
     assert dash_duo.get_logs() == []
