@@ -471,7 +471,9 @@ def export(
             # A small image gets the look of a narrow frame: short names that fit.
             spec = context.spec(what, state, shown, narrow=size.width < NARROW_BELOW_PX)
             # A slide or a page gets the picture with its title, filter and source on it.
-            figure = as_figure(described_look(spec, title, filters, cited, size.width))
+            figure = as_figure(
+                described_look(spec, title, filters, cited, size.width, size.height)
+            )
             browser = find_browser()
             progress(
                 f"rendering {fmt.upper()} at {size.width} x {size.height}, scale {size.scale:g}, "

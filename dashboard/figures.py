@@ -1863,12 +1863,19 @@ CHAR_EM = 0.62
 
 
 def described_look(
-    spec: dict, title: str, subtitle: str, citation: str, width_px: int, static: bool = True
+    spec: dict,
+    title: str,
+    subtitle: str,
+    citation: str,
+    width_px: int,
+    height_px: int,
+    static: bool = True,
 ) -> dict:
     """A chart that says what it is, for a file that leaves the page: the chart's title and
-    the dates and filters shown above it, with the legend just over the plot, and the
-    citation under it; wrapped to `width_px`, with the margins grown to hold them. A `static`
-    image has no range slider to drag. Returns a new figure spec."""
+    the dates and filters shown above it, with the legend under them, over the plot, and the
+    citation under it; wrapped to `width_px`, with the margins of a `height_px` tall image
+    grown to hold them. A `static` image has no range slider to drag. Returns a new figure
+    spec."""
     layout = dict(spec["layout"])
     size = layout.get("font", {}).get("size", 14)
     small = max(round(size * 0.8), 10)
@@ -1884,7 +1891,8 @@ def described_look(
     heading_px = round(size * 1.7 + line_px * (sub_lines.count("<br>") + 1)) + 16
     legend_px = 0
     if layout.get("showlegend", True) and "legend" in layout:
-        keyed = [t.get("name", "") for t in spec["data"] if t.get("showlegend")]
+        # A trace has a legend entry unless it says otherwise (the network's keys do not say).
+        keyed = [t.get("name", "") for t in spec["data"] if t.get("showlegend", True)]
         legend_size = layout["legend"].get("font", {}).get("size", size)
         wanted = sum(len(name) * legend_size * CHAR_EM + 44 for name in keyed)
         legend_px = math.ceil(wanted / usable) * round(legend_size * 1.5 + 4) + 4
@@ -1895,10 +1903,14 @@ def described_look(
             "itemdoubleclick": False,
             "entrywidthmode": "pixels",
             "entrywidth": 0,
+            # In the chart's own order (the timeline's side keys would stand in a column).
+            "traceorder": layout["legend"].get("traceorder", "normal"),
             "x": 0,
             "xanchor": "left",
-            "y": 1,
-            "yanchor": "bottom",
+            # Hung from the heading: names that reach above the plot keep their own room.
+            "yref": "container",
+            "y": 1 - (10 + heading_px) / height_px,
+            "yanchor": "top",
         }
     # A date axis draws its tick labels under the plot, in the bottom margin.
     ticks_px = round(size * 1.8) if layout.get("xaxis", {}).get("type") == "date" else 0
@@ -1915,8 +1927,12 @@ def described_look(
         # Plotly sets a many-line title's first baseline at the pad: room for its capitals.
         "pad": {"t": size + 8},
     }
-    top = 10 + heading_px + legend_px
-    bottom = 10 + (0 if legend_px else margin["b"] - 10) + ticks_px
+    # The network's names reach past its plot, into the room its margins keep for them.
+    names_out = any(
+        t.get("cliponaxis") is False and "text" in t.get("mode", "") for t in spec["data"]
+    )
+    top = 10 + heading_px + legend_px + (margin["t"] if names_out else 0)
+    bottom = 10 + (0 if legend_px and not names_out else margin["b"] - 10) + ticks_px
     layout["margin"] = {**margin, "t": top, "b": bottom + cite_px}
     layout["annotations"] = [
         *layout.get("annotations", []),

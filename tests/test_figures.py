@@ -19,6 +19,7 @@ from dashboard.figures import (
     OFF_STRIP,
     STRIP_PX,
     TOOLBAR_COLUMN_PX,
+    described_look,
     event_lanes,
     flow_figure,
     flow_spec,
@@ -208,6 +209,21 @@ def test_the_timelines_toolbar_stands_upright_in_its_own_margin(context):
     # A narrow frame's legend goes under the chart: the toolbar lies along the top again.
     narrow = narrow_look(timeline_spec(corpus, corpus, *JAN), "timeline")["layout"]
     assert narrow["modebar"]["orientation"] == "h" and narrow["margin"]["t"] >= 28
+
+
+def test_a_described_image_hangs_its_legend_under_the_heading_in_the_charts_order(context):
+    state = ViewState.default(context.corpus)
+    network = context.spec("network", state)
+    described = described_look(network, "Title", "dates", "source", 900, 620)["layout"]
+    legend, top = described["legend"], described["margin"]["t"]
+    # The network's keys are counted (they do not say showlegend), and its top name keeps
+    # the room above the plot it has on the page.
+    legend_top_px = (1 - legend["y"]) * 620
+    assert legend["yref"] == "container" and legend["yanchor"] == "top"
+    assert top >= legend_top_px + 20 + network["layout"]["margin"]["t"]
+    timeline = context.spec("timeline", state)
+    described = described_look(timeline, "Title", "dates", "source", 1200, 460)["layout"]
+    assert described["legend"]["traceorder"] == "normal"
 
 
 def test_strip_range_refits_for_a_lower_strip():
