@@ -87,6 +87,9 @@ LONGEST_SHADED_SPAN_DAYS = 60
 # a thick outline on their people; the rest fades. Width and shape carry it, not colour alone.
 # Type size in charts drawn for a narrow frame.
 NARROW_FONT_PX = 11
+# The top margin a narrow frame keeps for the chart's toolbar: a phone draws its buttons
+# 44 px tall, a fingertip (assets/style.css).
+TOUCH_TOOLBAR_PX = 48
 HIGHLIGHT = "#f2b705"
 LIT_LABEL = "sent on the day shown"
 # The marks, lines and links of messages whose records are open.
@@ -1976,8 +1979,8 @@ def narrow_look(spec: dict, view: str) -> dict:
         {**a, "font": {**a["font"], "size": 14}} if a.get("font") else a
         for a in layout.get("annotations", [])
     ]
-    # Touch screens show the chart's toolbar at all times, along its top right: room for it
-    # (the flow has it in every look).
+    # Touch screens show the chart's toolbar at all times, along its top right, with buttons a
+    # fingertip tall on a phone: room for it above the timeline and the flow.
     if view == "network":
         # Colour and shape still tell the side, and a tap on a person names it.
         layout["showlegend"] = False
@@ -1994,9 +1997,11 @@ def narrow_look(spec: dict, view: str) -> dict:
             "y": 0,
             "yanchor": "bottom",
         }
-        layout["margin"] = {**layout["margin"], "l": 4, "r": 8, "t": 28, "b": 44}
+        layout["margin"] = {**layout["margin"], "l": 4, "r": 8, "t": TOUCH_TOOLBAR_PX, "b": 44}
         # The legend went under the chart: the toolbar lies along the top, in the room kept.
         layout["modebar"] = {**layout.get("modebar", {}), "orientation": "h"}
+    elif view == "flow":
+        layout["margin"] = {**layout["margin"], "t": TOUCH_TOOLBAR_PX}
     data = []
     for trace in spec["data"]:
         trace = dict(trace)

@@ -196,3 +196,31 @@ def test_the_timelines_legend_keeps_clear_of_the_toolbar(dash_duo):
         assert legend[2] > legend[0] and toolbar[2] > toolbar[0]
         assert not meets(legend, toolbar), f"{path} at {width} px: {legend} {toolbar}"
     assert dash_duo.get_logs() == []
+
+
+# Where a chart's plot begins and where its toolbar ends, in px from the top of the window.
+PLOT_TOP_AND_TOOLBAR = """
+const gd = document.querySelector('#GRAPH .js-plotly-plot');
+const toolbar = gd && gd.querySelector('.modebar');
+if (!gd || !gd._fullLayout || !toolbar) return null;
+const t = toolbar.getBoundingClientRect();
+return [gd.getBoundingClientRect().top + gd._fullLayout._size.t, t.bottom, t.height];
+"""
+
+
+def test_a_phones_fingertip_toolbar_stands_above_the_chart(dash_duo):
+    """In a frame a phone's width, plotly's tool buttons are 44 px, a fingertip: the flow's
+    first recipient and the timeline's top lane stood under them."""
+    dash_duo.start_server(create_app(load_corpus()))
+    driver = dash_duo.driver
+    for view, graph in (("flow", ids.FLOW), ("timeline", ids.TIMELINE)):
+        for width, height in ((400, 300), (600, 400)):
+            emulate(driver, width, height)
+            driver.get(f"{dash_duo.server_url}/embed/{view}")
+            script = PLOT_TOP_AND_TOOLBAR.replace("GRAPH", graph)
+            plot_top, toolbar_bottom, toolbar_height = settled(
+                driver, lambda d, script=script: d.execute_script(script)
+            )
+            assert toolbar_height >= 44, "a fingertip's buttons (assets/style.css)"
+            assert plot_top >= toolbar_bottom, f"{view} at {width}x{height}"
+    assert dash_duo.get_logs() == []
