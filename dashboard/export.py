@@ -238,6 +238,9 @@ h1 {{ font-size: 18px; margin: 0; }}
 .chart {{ flex: 1 1 auto; min-height: 160px; position: relative; }}
 .chart > div {{ position: absolute; inset: 0; }}
 .caption {{ margin: 0; padding: 6px 10px; color: #333; border-top: 1px solid #ddd; }}
+/* As on the page (assets/style.css): the timeline's strip has room for whole marks beyond
+   the chart's fixed rows, which plotly's shade would only mark. */
+.rangeslider-mask-min-opp-axis, .rangeslider-mask-max-opp-axis {{ display: none; }}
 </style>
 </head>
 <body>
@@ -468,7 +471,9 @@ def export(
             # A small image gets the look of a narrow frame: short names that fit.
             spec = context.spec(what, state, shown, narrow=size.width < NARROW_BELOW_PX)
             # A slide or a page gets the picture with its title, filter and source on it.
-            figure = as_figure(described_look(spec, title, filters, cited, size.width))
+            figure = as_figure(
+                described_look(spec, title, filters, cited, size.width, size.height)
+            )
             browser = find_browser()
             progress(
                 f"rendering {fmt.upper()} at {size.width} x {size.height}, scale {size.scale:g}, "

@@ -87,6 +87,9 @@ LONGEST_SHADED_SPAN_DAYS = 60
 # a thick outline on their people; the rest fades. Width and shape carry it, not colour alone.
 # Type size in charts drawn for a narrow frame.
 NARROW_FONT_PX = 11
+# The top margin a narrow frame keeps for the chart's toolbar: a phone draws its buttons
+# 44 px tall, a fingertip (assets/style.css).
+TOUCH_TOOLBAR_PX = 48
 HIGHLIGHT = "#f2b705"
 LIT_LABEL = "sent on the day shown"
 # The marks, lines and links of messages whose records are open.
@@ -971,6 +974,54 @@ def playback_step(day: date, start: date, end: date) -> tuple[date, date]:
     return max(first, start), min(last, end)
 
 
+# The right margin of a timeline, in px: the width of the chart's toolbar set upright.
+TOOLBAR_COLUMN_PX = 36
+# The twin of the timeline's date axis: traces against it stay out of the range strip.
+OFF_STRIP = "x2"
+# The range strip is 14% of the plot's height: 52 px in a 420 px chart (the embed's default;
+# the page's is 460 px), 30 px in a narrow frame's 300 px.
+STRIP_PX = 52
+NARROW_STRIP_PX = 30
+
+
+def strip_mark_px(data: list[dict]) -> float:
+    """The widest mark the range strip draws, in px, with its outline: of the traces against
+    the main date axis."""
+    widest = 0.0
+    for trace in data:
+        marker = trace.get("marker")
+        if trace.get("xaxis", "x") != "x" or not marker or "markers" not in trace.get("mode", ""):
+            continue
+        sizes = marker.get("size", 6)
+        size = max(sizes) if isinstance(sizes, list) else sizes
+        outline = marker.get("line", {}).get("width", 0)
+        widest = max(widest, size + (max(outline) if isinstance(outline, list) else outline))
+    return widest
+
+
+def strip_range(
+    rows: tuple[float, float], mark_px: float, strip_px: float = STRIP_PX
+) -> list[float]:
+    """The range strip's y range, reversed as the chart's is, for rows from `rows[0]` to
+    `rows[1]`: half a row beyond each (for the marks of one day stacked in a row) and half a
+    mark's width of `mark_px` beyond that, in a strip `strip_px` tall, so no mark is cut."""
+    top, bottom = rows[0] - 0.5, rows[1] + 0.5
+    room = max(strip_px - mark_px, strip_px / 4)
+    margin = (bottom - top) * mark_px / 2 / room
+    return [bottom + margin, top - margin]
+
+
+def refit_strip(
+    span: list[float], old: tuple[float, float], new: tuple[float, float]
+) -> list[float]:
+    """A strip range made by strip_range for (mark, strip) px `old`, made again for `new`."""
+    centre, half = (span[0] + span[1]) / 2, (span[0] - span[1]) / 2
+    (old_mark, old_px), (new_mark, new_px) = old, new
+    rows_half = half * max(old_px - old_mark, old_px / 4) / old_px
+    half = rows_half * new_px / max(new_px - new_mark, new_px / 4)
+    return [centre + half, centre - half]
+
+
 def sender_rows(corpus: Corpus) -> list[str]:
     """Timeline rows, one per sender in the whole corpus, grouped by side."""
     people = corpus.people_by_id
@@ -1051,11 +1102,6 @@ def timeline_spec(
                     "range": [_day_edge(first.date(), -0.5), _day_edge(last.date(), 0.5)],
                     "thickness": 0.14,
                     "bgcolor": "#f3f3f3",
-                    # The strip shows the senders' marks only, not the labelled context lanes.
-                    "yaxis": {
-                        "rangemode": "fixed",
-                        "range": [context_height + len(rows) + 0.7, context_height + 0.4],
-                    },
                 },
                 "showgrid": True,
                 "gridcolor": "#ececec",
@@ -1089,7 +1135,14 @@ def timeline_spec(
                 # In one row: the side keys' group would otherwise stand in a column.
                 "traceorder": "normal",
             },
-            margin={"l": 10, "r": 20, "t": 36, "b": 10},
+            # What the range strip leaves out (the context lanes, the rings round the day's
+            # marks and the open records') is drawn against this twin of the date axis.
+            xaxis2={"type": "date", "overlaying": "x", "matches": "x", "visible": False},
+            # The chart's toolbar stands in a column in the right margin: along the top, it
+            # lay over the legend's end once the legend filled the plot's width (at a 1400 px
+            # window, or in larger type), and a legend cannot be told to stop short of it.
+            modebar={"orientation": "v"},
+            margin={"l": 10, "r": TOOLBAR_COLUMN_PX, "t": 36, "b": 10},
             dragmode="zoom",
             hovermode="closest",
         )
@@ -1185,8 +1238,16 @@ def timeline_spec(
                 marker={"symbol": "square-open", "size": 30, "color": INK, "line": {"width": 3}},
                 hoverinfo="skip",
                 showlegend=False,
+                xaxis=OFF_STRIP,
             )
         )
+    # The strip shows the senders' rows only, each mark whole.
+    figure.layout["xaxis"]["rangeslider"]["yaxis"] = {
+        "rangemode": "fixed",
+        "range": strip_range(
+            (context_height + 1, context_height + len(rows)), strip_mark_px(figure.data)
+        ),
+    }
     if in_view.empty:
         figure.say(no_messages_text(start, end), y=0.55)
     if short:
@@ -1317,6 +1378,7 @@ def _mark_day(
             marker={"symbol": "circle-open", "size": 28, "color": INK, "line": {"width": 3}},
             hoverinfo="skip",
             showlegend=True,
+            xaxis=OFF_STRIP,
         )
     )
 
@@ -1417,6 +1479,7 @@ def _add_cells(
                 },
                 hoverinfo="skip",
                 showlegend=True,
+                xaxis=OFF_STRIP,
             )
         )
 
@@ -1570,6 +1633,7 @@ def _add_events(
                 hovertemplate="%{hovertext}<extra></extra>",
                 showlegend=False,
                 name=escape(event[TITLE]),
+                xaxis=OFF_STRIP,
             )
         )
 
@@ -1602,6 +1666,13 @@ def _wrap(text: str, width: int = 60) -> str:
 
 
 # --- copy flow -----------------------------------------------------------------------------
+
+# A telegram's label in the flow is wrapped to lines of at most this many characters. Its
+# column's labels stand right of it, in the half of the chart where the recipients' names
+# stand left of theirs: on one line, a title reached those names in charts narrower than
+# about 1,100 px (in 800 px embeds and in the kiosk's playback).
+MESSAGE_LABEL_CHARS = 26
+SENT_THIS_DAY = "(sent this day)"
 
 
 def flow_spec(
@@ -1639,7 +1710,17 @@ def flow_spec(
     def message_label(message: str, short: bool = False) -> str:
         day = f"{messages[message][DATE]:%d %b}"
         label = day if short else f"{day}: {messages[message][TITLE] or message}"
-        return label + (" (sent this day)" if message in (lit or ()) else "")
+        return label + (f" {SENT_THIS_DAY}" if message in (lit or ()) else "")
+
+    def drawn_message_label(message: str, short: bool) -> str:
+        # Wrapped: the telegrams' names stand right of their column, in the half of the chart
+        # where the recipients' names stand left of theirs.
+        day = f"{messages[message][DATE]:%d %b}"
+        label = day if short else f"{day}: {messages[message][TITLE] or message}"
+        lines = [_wrap(escape(label), MESSAGE_LABEL_CHARS)]
+        if message in (lit or ()):
+            lines.append(SENT_THIS_DAY)
+        return "<br>".join(lines)
 
     def all_labels(short: bool) -> list[str]:
         return (
@@ -1649,7 +1730,11 @@ def flow_spec(
         )
 
     labels = all_labels(short=False)
-    shown_labels = all_labels(short=True) if short else labels
+    drawn_labels = (
+        [escape(whole.label(s, codenames, short)) for s in senders]
+        + [drawn_message_label(m, short) for m in message_ids]
+        + [escape(member_label(m, short)) for m in members]
+    )
     colours = (
         [side_style(people[s][SIDE])[0] for s in senders]
         + ["#7f7f7f"] * len(message_ids)
@@ -1676,7 +1761,7 @@ def flow_spec(
             type="sankey",
             arrangement="fixed",
             node={
-                "label": [escape(x) for x in shown_labels],
+                "label": drawn_labels,
                 "color": colours,
                 "pad": 18,
                 "thickness": 22,
@@ -1784,12 +1869,19 @@ CHAR_EM = 0.62
 
 
 def described_look(
-    spec: dict, title: str, subtitle: str, citation: str, width_px: int, static: bool = True
+    spec: dict,
+    title: str,
+    subtitle: str,
+    citation: str,
+    width_px: int,
+    height_px: int,
+    static: bool = True,
 ) -> dict:
     """A chart that says what it is, for a file that leaves the page: the chart's title and
-    the dates and filters shown above it, with the legend just over the plot, and the
-    citation under it; wrapped to `width_px`, with the margins grown to hold them. A `static`
-    image has no range slider to drag. Returns a new figure spec."""
+    the dates and filters shown above it, with the legend under them, over the plot, and the
+    citation under it; wrapped to `width_px`, with the margins of a `height_px` tall image
+    grown to hold them. A `static` image has no range slider to drag. Returns a new figure
+    spec."""
     layout = dict(spec["layout"])
     size = layout.get("font", {}).get("size", 14)
     small = max(round(size * 0.8), 10)
@@ -1805,7 +1897,8 @@ def described_look(
     heading_px = round(size * 1.7 + line_px * (sub_lines.count("<br>") + 1)) + 16
     legend_px = 0
     if layout.get("showlegend", True) and "legend" in layout:
-        keyed = [t.get("name", "") for t in spec["data"] if t.get("showlegend")]
+        # A trace has a legend entry unless it says otherwise (the network's keys do not say).
+        keyed = [t.get("name", "") for t in spec["data"] if t.get("showlegend", True)]
         legend_size = layout["legend"].get("font", {}).get("size", size)
         wanted = sum(len(name) * legend_size * CHAR_EM + 44 for name in keyed)
         legend_px = math.ceil(wanted / usable) * round(legend_size * 1.5 + 4) + 4
@@ -1816,10 +1909,14 @@ def described_look(
             "itemdoubleclick": False,
             "entrywidthmode": "pixels",
             "entrywidth": 0,
+            # In the chart's own order (the timeline's side keys would stand in a column).
+            "traceorder": layout["legend"].get("traceorder", "normal"),
             "x": 0,
             "xanchor": "left",
-            "y": 1,
-            "yanchor": "bottom",
+            # Hung from the heading: names that reach above the plot keep their own room.
+            "yref": "container",
+            "y": 1 - (10 + heading_px) / height_px,
+            "yanchor": "top",
         }
     # A date axis draws its tick labels under the plot, in the bottom margin.
     ticks_px = round(size * 1.8) if layout.get("xaxis", {}).get("type") == "date" else 0
@@ -1836,8 +1933,12 @@ def described_look(
         # Plotly sets a many-line title's first baseline at the pad: room for its capitals.
         "pad": {"t": size + 8},
     }
-    top = 10 + heading_px + legend_px
-    bottom = 10 + (0 if legend_px else margin["b"] - 10) + ticks_px
+    # The network's names reach past its plot, into the room its margins keep for them.
+    names_out = any(
+        t.get("cliponaxis") is False and "text" in t.get("mode", "") for t in spec["data"]
+    )
+    top = 10 + heading_px + legend_px + (margin["t"] if names_out else 0)
+    bottom = 10 + (0 if legend_px and not names_out else margin["b"] - 10) + ticks_px
     layout["margin"] = {**margin, "t": top, "b": bottom + cite_px}
     layout["annotations"] = [
         *layout.get("annotations", []),
@@ -1881,8 +1982,8 @@ def narrow_look(spec: dict, view: str) -> dict:
         {**a, "font": {**a["font"], "size": 14}} if a.get("font") else a
         for a in layout.get("annotations", [])
     ]
-    # Touch screens show the chart's toolbar at all times, along its top right: room for it
-    # (the flow has it in every look).
+    # Touch screens show the chart's toolbar at all times, along its top right, with buttons a
+    # fingertip tall on a phone: room for it above the timeline and the flow.
     if view == "network":
         # Colour and shape still tell the side, and a tap on a person names it.
         layout["showlegend"] = False
@@ -1899,7 +2000,11 @@ def narrow_look(spec: dict, view: str) -> dict:
             "y": 0,
             "yanchor": "bottom",
         }
-        layout["margin"] = {**layout["margin"], "l": 4, "r": 8, "t": 28, "b": 44}
+        layout["margin"] = {**layout["margin"], "l": 4, "r": 8, "t": TOUCH_TOOLBAR_PX, "b": 44}
+        # The legend went under the chart: the toolbar lies along the top, in the room kept.
+        layout["modebar"] = {**layout.get("modebar", {}), "orientation": "h"}
+    elif view == "flow":
+        layout["margin"] = {**layout["margin"], "t": TOUCH_TOOLBAR_PX}
     data = []
     for trace in spec["data"]:
         trace = dict(trace)
@@ -1922,6 +2027,16 @@ def narrow_look(spec: dict, view: str) -> dict:
             elif marker.get("size"):
                 trace["marker"] = {**marker, "size": marker["size"] * 0.75}
         data.append(trace)
+    strip = layout.get("xaxis", {}).get("rangeslider", {}).get("yaxis", {})
+    if "range" in strip:
+        # Smaller marks in a lower strip: the strip's rows are spaced for them again.
+        span = refit_strip(
+            strip["range"],
+            (strip_mark_px(spec["data"]), STRIP_PX),
+            (strip_mark_px(data), NARROW_STRIP_PX),
+        )
+        rangeslider = {**layout["xaxis"]["rangeslider"], "yaxis": {**strip, "range": span}}
+        layout["xaxis"] = {**layout["xaxis"], "rangeslider": rangeslider}
     return {"data": data, "layout": layout}
 
 

@@ -250,6 +250,9 @@ def test_the_kiosk_draws_a_large_network_and_lets_the_slider_replace_the_strip(c
     assert network["layout"]["font"]["size"] == 22
     labelled = [t for t in network["data"] if "text" in t.get("mode", "")]
     assert labelled and all(t["cliponaxis"] is False for t in labelled)
+    # Short names: full ones at the kiosk's type size do not fit its network's height.
+    names = [name for t in labelled for name in t["text"]]
+    assert "Stalin" in names and "Iosif Stalin" not in names
     timeline = exhibit.kiosk_spec(context, "timeline", state)
     assert timeline["layout"]["xaxis"]["rangeslider"] == {"visible": False}
     # The strips' type is the kiosk's smallest, 20 px, with short names for the rows.

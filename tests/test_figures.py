@@ -13,8 +13,16 @@ from factory import write_corpus
 
 from dashboard.context import Context
 from dashboard.figures import (
+    CHOSEN_LABEL,
+    LIT_LABEL,
+    MESSAGE_LABEL_CHARS,
+    OFF_STRIP,
+    STRIP_PX,
+    TOOLBAR_COLUMN_PX,
+    described_look,
     event_lanes,
     flow_figure,
+    flow_spec,
     is_event_trace,
     narrow_look,
     network_figure,
@@ -22,6 +30,9 @@ from dashboard.figures import (
     no_messages_text,
     node_size,
     presentation_look,
+    refit_strip,
+    strip_mark_px,
+    strip_range,
     timeline_figure,
     timeline_spec,
 )
@@ -145,6 +156,80 @@ def test_flow_link_values(context):
     assert links[(message, "Iosif Stalin")] == 2
     assert links[(message, "Andrey Vyshinsky (not in Politburo)")] == 1
     assert sum(links.values()) == 8
+
+
+def test_flow_wraps_telegram_titles_into_short_lines():
+    corpus = load_corpus()  # the bundled corpus: its telegrams have long titles
+    first, last = (day.date() for day in corpus.period)
+    sankey = flow_spec(corpus, corpus, first, last)["data"][0]
+    titled = [
+        label
+        for (kind, _, whole), label in zip(
+            sankey["node"]["customdata"], sankey["node"]["label"], strict=True
+        )
+        if kind == "message" and len(whole) > MESSAGE_LABEL_CHARS
+    ]
+    assert titled, "the bundled corpus has telegram titles longer than a line"
+    for label in titled:
+        lines = label.split("<br>")
+        assert len(lines) > 1 and all(len(line) <= MESSAGE_LABEL_CHARS for line in lines)
+
+
+def test_the_range_strip_keeps_every_mark_whole_and_the_context_out():
+    corpus = load_corpus()
+    first, last = (day.date() for day in corpus.period)
+    spec = timeline_spec(corpus, corpus, first, last, day=date(1949, 1, 14), chosen=("m06",))
+    go.Figure(spec)
+    off = [t for t in spec["data"] if t.get("xaxis") == OFF_STRIP]
+    assert {t["name"] for t in off} >= {LIT_LABEL, CHOSEN_LABEL}
+    assert all(t.get("xaxis") == OFF_STRIP for t in spec["data"] if is_event_trace(t))
+    low, high = spec["layout"]["xaxis"]["rangeslider"]["yaxis"]["range"]
+    marks = [
+        y
+        for t in spec["data"]
+        if t.get("xaxis", "x") == "x" and "markers" in t.get("mode", "")
+        for y in t["y"]
+        if y is not None
+    ]
+    px_per_unit = STRIP_PX / (low - high)
+    half_mark = strip_mark_px(spec["data"]) / 2
+    assert half_mark >= 17 / 2
+    assert all(
+        (y - high) * px_per_unit >= half_mark - 1e-6
+        and (low - y) * px_per_unit >= half_mark - 1e-6
+        for y in marks
+    )
+
+
+def test_the_timelines_toolbar_stands_upright_in_its_own_margin(context):
+    corpus = context.corpus
+    wide = timeline_spec(corpus, corpus, *JAN)["layout"]
+    assert wide["modebar"]["orientation"] == "v"
+    assert wide["margin"]["r"] >= TOOLBAR_COLUMN_PX
+    # A narrow frame's legend goes under the chart: the toolbar lies along the top again.
+    narrow = narrow_look(timeline_spec(corpus, corpus, *JAN), "timeline")["layout"]
+    assert narrow["modebar"]["orientation"] == "h" and narrow["margin"]["t"] >= 28
+
+
+def test_a_described_image_hangs_its_legend_under_the_heading_in_the_charts_order(context):
+    state = ViewState.default(context.corpus)
+    network = context.spec("network", state)
+    described = described_look(network, "Title", "dates", "source", 900, 620)["layout"]
+    legend, top = described["legend"], described["margin"]["t"]
+    # The network's keys are counted (they do not say showlegend), and its top name keeps
+    # the room above the plot it has on the page.
+    legend_top_px = (1 - legend["y"]) * 620
+    assert legend["yref"] == "container" and legend["yanchor"] == "top"
+    assert top >= legend_top_px + 20 + network["layout"]["margin"]["t"]
+    timeline = context.spec("timeline", state)
+    described = described_look(timeline, "Title", "dates", "source", 1200, 460)["layout"]
+    assert described["legend"]["traceorder"] == "normal"
+
+
+def test_strip_range_refits_for_a_lower_strip():
+    span = strip_range((3, 10), 20, 52)
+    assert refit_strip(span, (20, 52), (20, 52)) == pytest.approx(span)
+    assert refit_strip(span, (20, 52), (14, 30)) == pytest.approx(strip_range((3, 10), 14, 30))
 
 
 def test_flow_says_when_empty(context):

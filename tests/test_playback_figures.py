@@ -96,7 +96,8 @@ def test_flow_labels_and_colours_the_days_copies(context):
     spec = flow_spec(corpus, corpus.until(day), *JAN, lit=corpus.sent_on(day))
     go.Figure(spec)
     sankey = spec["data"][0]
-    assert "12 Jan: Reply (sent this day)" in sankey["node"]["label"]
+    # On a line of its own, so the telegram's label stays as narrow as its title.
+    assert "12 Jan: Reply<br>(sent this day)" in sankey["node"]["label"]
     assert set(sankey["link"]["color"]) == {"rgba(138, 59, 18, 0.75)"}
 
 

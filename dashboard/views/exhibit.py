@@ -174,16 +174,20 @@ def kiosk_spec(
     timeline leaves its range strip to the day slider above it.
     """
     look = "presentation" if view == "network" else DEFAULT_LOOK
-    # The strips under the network have no room for telegram titles or full names at the
-    # kiosk's type size: they name telegrams by day and people by short names (a tap shows
-    # the whole label).
-    spec = context.spec(
-        view, replace(state, look=look), shown, short=view != "network", playback=playback
-    )
+    # No chart of the kiosk has room for telegram titles or full names at its type size:
+    # the strips name telegrams by day, and every chart names people by short names (a tap
+    # shows the whole label). The network is 380 px tall or less on every kiosk screen, and
+    # there full names met on the circle ('Mao Zedong' and 'Communist Party of China').
+    spec = context.spec(view, replace(state, look=look), shown, short=True, playback=playback)
     spec = kiosk_type(spec)
     if view == "network":
         layout = spec["layout"]
-        spec["layout"] = {**layout, "margin": {**layout.get("margin", {}), "t": 34}}
+        low, high = layout["yaxis"]["range"]
+        spec["layout"] = {
+            **layout,
+            "margin": {**layout.get("margin", {}), "t": 34},
+            "yaxis": {**layout["yaxis"], "range": [low - KIOSK_NETWORK_FLOOR, high]},
+        }
         spec["data"] = [
             {**trace, "cliponaxis": False} if "text" in trace.get("mode", "") else trace
             for trace in spec["data"]
@@ -191,7 +195,9 @@ def kiosk_spec(
     elif view == "timeline":
         xaxis = spec["layout"]["xaxis"]
         xaxis = {**xaxis, "rangeslider": {"visible": False}, "automargin": True}
-        spec["layout"] = {**spec["layout"], "xaxis": xaxis}
+        # The kiosk shows no chart toolbar: no margin kept for it either.
+        margin = {**spec["layout"]["margin"], "r": 20}
+        spec["layout"] = {**spec["layout"], "xaxis": xaxis, "margin": margin}
         # The strip is too low for the context lanes' labels: the events keep their marks.
         spec["data"] = [without_title(trace) for trace in spec["data"]]
     elif view == "flow" and not spec["data"] and context.corpus.has_copies:
@@ -212,6 +218,10 @@ def kiosk_spec(
 
 # The smallest type on the kiosk's screen, read from a step away (docs/kiosk.md).
 KIOSK_TYPE_PX = 20
+# The names under the lowest people reach below the plot area, where the network's legend
+# stands: the axis goes this much lower (a share of its span) so that they keep above the
+# legend on the kiosk's shortest network, about 230 px of plot on a portrait 768 px screen.
+KIOSK_NETWORK_FLOOR = 0.1
 
 
 def kiosk_type(spec: dict) -> dict:

@@ -66,6 +66,40 @@ def test_an_svg_names_its_chart_dates_filter_and_source_inside_its_frame(
         assert not driver.find_elements("css selector", ".rangeslider-container")
 
 
+# The box of an image's legend, and every text outside it: the title and its lines, the
+# chart's names, the citation.
+LEGEND_AND_TEXTS = """
+const legend = document.querySelector('svg .legend');
+if (!legend) return null;
+const box = e => {
+  const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+const texts = [...document.querySelectorAll('svg text')]
+  .filter(t => t.textContent.trim() && !t.closest('.legend'))
+  .map(t => [t.textContent, box(t)]);
+return [box(legend), texts];
+"""
+
+
+@pytest.mark.parametrize("view", ["network", "timeline"])
+def test_an_images_legend_keeps_clear_of_its_heading_and_names(dash_br, context, tmp_path, view):
+    """The whole corpus at the default size: the network's top name reaches above its plot,
+    and the timeline's legend is long enough to take a second row."""
+    state = ViewState.default(context.corpus)
+    made = export(context, view, "svg", state, size=image_size(view, fmt="svg"))
+    path = tmp_path / made.filename
+    path.write_bytes(made.content)
+    driver = dash_br.driver
+    driver.get(path.as_uri())
+    wait(driver, lambda d: d.execute_script(LEGEND_AND_TEXTS))
+    (left, top, right, bottom), texts = driver.execute_script(LEGEND_AND_TEXTS)
+    under = [
+        words
+        for words, (l2, t2, r2, b2) in texts
+        if min(right, r2) - max(left, l2) > 1 and min(bottom, b2) - max(top, t2) > 1
+    ]
+    assert under == [], f"{view}: words under the legend"
+
+
 @pytest.mark.parametrize("window", [(1280, 800), (700, 420)])
 def test_the_html_export_shows_title_filter_and_citation_beside_the_chart(
     dash_br, context, tmp_path, window
