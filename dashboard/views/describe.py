@@ -389,7 +389,13 @@ def as_html(alternative: TextAlternative, chart_name: str, download: str | None 
         html.Details(
             className="chart-table",
             children=[
-                html.Summary(f"{chart_name} as a table ({_count(rows, 'row')})"),
+                html.Summary(
+                    [
+                        f"{chart_name} as a table ",
+                        # The kiosk's narrow columns leave the count out (assets/style.css).
+                        html.Span(f"({_count(rows, 'row')})", className="table-count"),
+                    ]
+                ),
                 *more,
                 # A region of its own, focusable, so that a keyboard can scroll a long table.
                 html.Div(

@@ -12,6 +12,7 @@ from dashboard import ids
 from dashboard.context import Context
 from dashboard.figures import (
     MUTED,
+    SIDE_KEY_GROUP,
     faded_flow_spec,
     playback_step,
     playback_unit,
@@ -199,7 +200,13 @@ def kiosk_spec(
         margin = {**spec["layout"]["margin"], "r": 20}
         spec["layout"] = {**spec["layout"], "xaxis": xaxis, "margin": margin}
         # The strip is too low for the context lanes' labels: the events keep their marks.
-        spec["data"] = [without_title(trace) for trace in spec["data"]]
+        # Its colours are the network's, whose legend stands just above: only the kinds of
+        # date are keyed here, in one row, which leaves the senders' rows room to be read.
+        spec["data"] = [
+            without_title(trace)
+            for trace in spec["data"]
+            if trace.get("legendgroup") != SIDE_KEY_GROUP
+        ]
     elif view == "flow" and not spec["data"] and context.corpus.has_copies:
         # A story step with no copies: the copies of the whole collection, faded, and why.
         # (A corpus that records no copies has no flow to show, faded or not.)

@@ -224,3 +224,42 @@ def test_a_phones_fingertip_toolbar_stands_above_the_chart(dash_duo):
             assert toolbar_height >= 44, "a fingertip's buttons (assets/style.css)"
             assert plot_top >= toolbar_bottom, f"{view} at {width}x{height}"
     assert dash_duo.get_logs() == []
+
+
+def rows_overlapping(texts: list) -> list[tuple[str, str]]:
+    """Pairs of row names one above the other with less than their type's size between
+    their middles: their letters would touch (a text's box also holds the room above and
+    below its letters, which may meet the next row's without harm)."""
+    return [
+        (one, other)
+        for i, (one, a, size) in enumerate(texts)
+        for other, b, other_size in texts[i + 1 :]
+        if abs((a[1] + a[3]) / 2 - (b[1] + b[3]) / 2) < max(size, other_size)
+        and a[0] < b[2]
+        and b[0] < a[2]
+    ]
+
+
+def test_the_kiosks_timeline_rows_and_table_buttons_stand_apart(dash_duo):
+    dash_duo.start_server(create_app(load_corpus(), idle_seconds=600))
+    driver = dash_duo.driver
+    for width, height in ((1920, 1080), (1080, 1920)):
+        emulate(driver, width, height)
+        driver.get(dash_duo.server_url + "/kiosk")
+        rows = settled(
+            driver,
+            lambda d: text_boxes(d, ids.TIMELINE, ".ytick text"),
+            lambda texts: len(texts) >= 8,
+        )
+        assert rows_overlapping(rows) == [], f"the timeline's rows at {width}x{height}"
+        # Each chart's heading and the button that opens its table, in the same corner row.
+        crowded = driver.execute_script(
+            "return [...document.querySelectorAll('.panel')].filter(p => p.offsetParent)"
+            ".map(p => { const h = p.querySelector('h2'), s = p.querySelector("
+            "'.chart-table > summary'); if (!h || !s) return null;"
+            " const words = document.createRange(); words.selectNodeContents(h);"
+            " const a = words.getBoundingClientRect(), b = s.getBoundingClientRect();"
+            " return (a.left < b.right && b.left < a.right && a.top < b.bottom && "
+            "b.top < a.bottom) ? h.textContent : null; }).filter(x => x)"
+        )
+        assert crowded == [], f"headings under their table's button at {width}x{height}"
