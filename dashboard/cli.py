@@ -326,7 +326,7 @@ def run_export(args: argparse.Namespace) -> int:
             )
         size = None
         if fmt in IMAGE_FORMATS:
-            size = image_size(args.what, args.width, args.height, args.scale, fmt)
+            size = image_size(args.what, args.width, args.height, args.scale, fmt, state.look)
         progress(f"loaded {corpus.summary()}")
         # Only a chart needs the layouts; data goes out without waiting for them.
         context = Context.build(corpus) if args.what in VIEWS else Context(corpus, {}, {})

@@ -88,6 +88,10 @@ DEFAULT_SIZES = {
     "timeline": (1200, 460),
     "flow": (1200, 420),
 }
+# The presentation look lays the network out for a wide, low chart in large type
+# (context.PRESENTATION_SIZE_PX): its picture needs that width, and room for the heading,
+# the key and the citation above and below it.
+PRESENTATION_SIZES = {"network": (1280, 760)}
 DEFAULT_SCALE = 2.0
 SIDE_RANGE_PX = (100, 6000)
 SCALE_RANGE = (0.25, 8.0)
@@ -155,12 +159,15 @@ def image_size(
     height: float | str | None = None,
     scale: float | str | None = None,
     fmt: str = "png",
+    look: str = "default",
 ) -> ImageSize:
-    """The size asked for, each missing value from the view's default; bad values raise.
+    """The size asked for, each missing value from the view's default (in its `look`); bad
+    values raise.
 
     A PNG is drawn at twice its size by default, sharp on any screen; an SVG keeps its size.
     """
-    default_width, default_height = DEFAULT_SIZES.get(view, (DEFAULT_WIDTH_PX, DEFAULT_HEIGHT_PX))
+    sizes = {**DEFAULT_SIZES, **(PRESENTATION_SIZES if look == "presentation" else {})}
+    default_width, default_height = sizes.get(view, (DEFAULT_WIDTH_PX, DEFAULT_HEIGHT_PX))
     sides = [
         _number("width", width, default_width, int, SIDE_RANGE_PX),
         _number("height", height, default_height, int, SIDE_RANGE_PX),
@@ -467,7 +474,7 @@ def export(
         filters = "; ".join(describe_filters(context.corpus, state))
         cited = citation(context.corpus, state, link, view=what)
         if fmt in IMAGE_FORMATS:
-            size = size or image_size(what, fmt=fmt)
+            size = size or image_size(what, fmt=fmt, look=state.look)
             # A small image gets the look of a narrow frame: short names that fit.
             spec = context.spec(what, state, shown, narrow=size.width < NARROW_BELOW_PX)
             # A slide or a page gets the picture with its title, filter and source on it.

@@ -101,7 +101,11 @@ def register(app: Dash, context: Context, origins: str | Iterable[str] | None = 
                     "the page would show this link with a fallback, but a download must "
                     "match its query exactly.\n" + "\n".join(state.warnings)
                 )
-            size = image_size(what, **sizes, fmt=fmt) if fmt in IMAGE_FORMATS else None
+            size = (
+                image_size(what, **sizes, fmt=fmt, look=state.look)
+                if fmt in IMAGE_FORMATS
+                else None
+            )
             link = f"{request.host_url.rstrip('/')}{prefix}{state.to_query(context.corpus)}"
             with rendering if size else nullcontext():
                 made = export(context, what, fmt, state, size=size, link=link)

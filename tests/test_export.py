@@ -13,7 +13,7 @@ from factory import MESSAGES, write_corpus
 from plotly.offline import get_plotlyjs
 
 from dashboard import export as ex
-from dashboard.context import Context
+from dashboard.context import PRESENTATION_SIZE_PX, Context
 from dashboard.formats import folder as folder_format
 from dashboard.model import load_corpus
 from dashboard.state import ViewState
@@ -107,6 +107,11 @@ def test_figure_json_is_the_figure_the_page_draws(context):
 
 def test_image_size_defaults_and_refusals():
     assert ex.image_size("network") == ex.ImageSize(900, 620, 2.0)
+    # The presentation look's network is laid out wide and low in large type: its picture
+    # is as wide as that layout, with room for the heading, key and citation.
+    wide = ex.image_size("network", look="presentation")
+    assert wide.width >= PRESENTATION_SIZE_PX[0] and wide.height > PRESENTATION_SIZE_PX[1]
+    assert ex.image_size("timeline", look="presentation") == ex.image_size("timeline")
     assert ex.image_size("flow", fmt="svg") == ex.ImageSize(1200, 420, 1.0)
     with pytest.raises(ex.ExportError, match="width='wide' is not a whole number"):
         ex.image_size("network", width="wide")
