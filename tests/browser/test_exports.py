@@ -3,6 +3,8 @@ citation, all in sight at any size; static images draw no range slider."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -98,6 +100,36 @@ def test_an_images_legend_keeps_clear_of_its_heading_and_names(dash_br, context,
         if min(right, r2) - max(left, l2) > 1 and min(bottom, b2) - max(top, t2) > 1
     ]
     assert under == [], f"{view}: words under the legend"
+
+
+NAME_BOXES = """
+return [...document.querySelectorAll('svg .scatterlayer text')]
+  .filter(t => t.textContent.trim())
+  .map(t => { const r = t.getBoundingClientRect();
+    return [t.textContent, [r.left, r.top, r.right, r.bottom]]; });
+"""
+
+
+@pytest.mark.parametrize("look", ["default", "presentation"])
+def test_a_network_pictures_names_never_meet(dash_br, context, tmp_path, look):
+    """The whole corpus at the look's own default size: a slide's names in large type."""
+    state = replace(ViewState.default(context.corpus), look=look)
+    size = image_size("network", fmt="svg", look=look)
+    made = export(context, "network", "svg", state, size=size)
+    path = tmp_path / made.filename
+    path.write_bytes(made.content)
+    driver = dash_br.driver
+    driver.get(path.as_uri())
+    wait(driver, lambda d: d.execute_script(NAME_BOXES))
+    names = driver.execute_script(NAME_BOXES)
+    assert len(names) >= 12
+    meeting = [
+        (one, other)
+        for i, (one, a) in enumerate(names)
+        for other, b in names[i + 1 :]
+        if min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1
+    ]
+    assert meeting == [], f"{look}: names that meet"
 
 
 @pytest.mark.parametrize("window", [(1280, 800), (700, 420)])
