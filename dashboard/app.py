@@ -597,7 +597,14 @@ def _figures(
         spec: Callable = partial(exhibit.kiosk_spec, context, shown=shown, playback=playback)
     else:
         short = narrow or (frame == FRAME_COMPACT and state.look == "presentation")
-        spec = partial(context.spec, shown=shown, narrow=narrow, short=short, playback=playback)
+        spec = partial(
+            context.spec,
+            shown=shown,
+            narrow=narrow,
+            short=short,
+            playback=playback,
+            compact=frame == FRAME_COMPACT,
+        )
     out = []
     for view in VIEWS:
         if page.kind == "embed" and view != page.view:

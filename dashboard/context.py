@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
 
@@ -39,6 +39,8 @@ class Context:
     corpus: Corpus
     positions: dict[str, dict[str, tuple[float, float]]]
     event_lanes: dict[str, int]
+    # The lanes of a compact frame, whose plot is narrower: labels need more of its days.
+    compact_lanes: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def build(cls, corpus: Corpus) -> Context:
@@ -48,6 +50,9 @@ class Context:
             corpus=corpus,
             positions=network_positions(corpus),
             event_lanes=figures.event_lanes(corpus.events),
+            compact_lanes=figures.event_lanes(
+                corpus.events, figures.COMPACT_LABEL_DAYS_PER_CHAR
+            ),
         )
 
     def shown(self, state: ViewState) -> Corpus:
@@ -61,11 +66,13 @@ class Context:
         narrow: bool = False,
         short: bool | None = None,
         playback: tuple[Corpus, frozenset[str] | None] | None = None,
+        compact: bool = False,
     ) -> dict:
         """One view's figure for a state, as the plain dict the page sends; `narrow` for a
-        frame narrower than NARROW_BELOW_PX. `short` labels (short names, telegrams by day)
-        come with `narrow`, or alone where a chart is small but its type must stay large.
-        `playback` is `state.played(shown)`, for a caller that has it already."""
+        frame narrower than NARROW_BELOW_PX, `compact` for one narrower than
+        COMPACT_BELOW_PX. `short` labels (short names, telegrams by day) come with `narrow`,
+        or alone where a chart is small but its type must stay large. `playback` is
+        `state.played(shown)`, for a caller that has it already."""
         short = narrow if short is None else short
         shown = self.shown(state) if shown is None else shown
         if view in ("network", "flow"):
@@ -95,7 +102,7 @@ class Context:
                 state.end,
                 state.codenames,
                 state.day,
-                self.event_lanes,
+                self.compact_lanes if compact and self.compact_lanes else self.event_lanes,
                 short=short,
                 chosen=state.message,
             )

@@ -28,7 +28,7 @@ from dashboard.citation import (
     dataset_version,
     describe_filters,
 )
-from dashboard.context import NARROW_BELOW_PX, VIEWS, Context
+from dashboard.context import COMPACT_BELOW_PX, NARROW_BELOW_PX, VIEWS, Context
 from dashboard.figures import OFFLINE_CONFIG, as_figure, described_look
 from dashboard.formats import folder
 from dashboard.graph import DEFAULT_HEIGHT_PX, DEFAULT_WIDTH_PX, message_graph
@@ -476,7 +476,13 @@ def export(
         if fmt in IMAGE_FORMATS:
             size = size or image_size(what, fmt=fmt, look=state.look)
             # A small image gets the look of a narrow frame: short names that fit.
-            spec = context.spec(what, state, shown, narrow=size.width < NARROW_BELOW_PX)
+            spec = context.spec(
+                what,
+                state,
+                shown,
+                narrow=size.width < NARROW_BELOW_PX,
+                compact=size.width < COMPACT_BELOW_PX,
+            )
             # A slide or a page gets the picture with its title, filter and source on it.
             figure = as_figure(
                 described_look(spec, title, filters, cited, size.width, size.height)

@@ -81,6 +81,9 @@ MOST_TICKS = 12
 LANE_SPACING = 0.5
 # Days a character of an event's label covers on the whole-period axis, to keep labels apart.
 LABEL_DAYS_PER_CHAR = 1.0
+# The same in a compact frame (640 to 1000 px wide: an 800 x 500 embed), whose plot gives
+# each day about half the width.
+COMPACT_LABEL_DAYS_PER_CHAR = 1.9
 # Spans longer than this are listed in the context row but not shaded across the chart.
 LONGEST_SHADED_SPAN_DAYS = 60
 # Playback lights up the day's messages: a glow under their lines, a ring round their marks,
@@ -1539,8 +1542,11 @@ def _message_hover(corpus: Corpus, row: Mapping, codenames: bool) -> str:
     return "<br>".join(lines)
 
 
-def event_lanes(events: pd.DataFrame) -> dict[str, int]:
-    """A lane in the context row for each event, so no two events or labels overlap.
+def event_lanes(
+    events: pd.DataFrame, days_per_char: float = LABEL_DAYS_PER_CHAR
+) -> dict[str, int]:
+    """A lane in the context row for each event, so no two events or labels overlap, each
+    character of a label taking `days_per_char` of the axis.
 
     Greedy by start date: an event takes the first lane free from its start, and holds it to
     its end or to the end of its label, whichever is later.
@@ -1549,7 +1555,7 @@ def event_lanes(events: pd.DataFrame) -> dict[str, int]:
     free_from: list[pd.Timestamp] = []
     for event in events.sort_values([START, EVENT_ID]).to_dict("records"):
         finish = event[END] if pd.notna(event[END]) else event[START]
-        label_end = event[START] + pd.Timedelta(days=len(event[TITLE]) * LABEL_DAYS_PER_CHAR)
+        label_end = event[START] + pd.Timedelta(days=len(event[TITLE]) * days_per_char)
         held_until = max(finish, label_end)
         lane = next((i for i, day in enumerate(free_from) if day < event[START]), len(free_from))
         if lane == len(free_from):

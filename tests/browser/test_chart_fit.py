@@ -263,3 +263,28 @@ def test_the_kiosks_timeline_rows_and_table_buttons_stand_apart(dash_duo):
             "b.top < a.bottom) ? h.textContent : null; }).filter(x => x)"
         )
         assert crowded == [], f"headings under their table's button at {width}x{height}"
+
+
+def test_an_embeds_timeline_keeps_its_event_titles_apart(dash_duo):
+    """An 800 x 500 embed gives each day about half the width of the page's timeline: its
+    event titles take more lanes there, and none runs into another."""
+    dash_duo.start_server(create_app(load_corpus()))
+    driver = dash_duo.driver
+    emulate(driver, 800, 500)
+    driver.get(dash_duo.server_url + "/embed/timeline")
+    texts = settled(
+        driver,
+        lambda d: text_boxes(d, ids.TIMELINE),
+        lambda found: any("Nanjing falls" in text for text, _, _ in found),
+    )
+    # Lanes stand half a row apart, closer than a text's box is tall: two titles share a
+    # line when their middles are less than half their type's size apart.
+    on_one_line = [
+        (one, other)
+        for i, (one, a, size) in enumerate(texts)
+        for other, b, _ in texts[i + 1 :]
+        if abs((a[1] + a[3]) / 2 - (b[1] + b[3]) / 2) < size / 2
+        and a[0] < b[2] + WORD_GAP_EM * size
+        and b[0] < a[2] + WORD_GAP_EM * size
+    ]
+    assert on_one_line == []
