@@ -147,9 +147,10 @@ def test_the_days_messages_light_up(kiosk):
     node = kiosk.driver.execute_script(
         f"return document.querySelector('#{ids.FLOW} .js-plotly-plot').data[0].node"
     )
-    # The kiosk's flow names telegrams by day; a tap shows the whole label.
+    # The kiosk's flow names telegrams by day, "sent this day" on a line of its own; a tap
+    # shows the whole label.
     assert [label for label in node["label"] if "sent this day" in label] == [
-        "12 Jan (sent this day)"
+        "12 Jan<br>(sent this day)"
     ]
     assert [data[2] for data in node["customdata"] if "sent this day" in data[2]] == [
         "12 Jan: Mao proposes a flat Soviet refusal (sent this day)"
