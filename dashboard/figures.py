@@ -293,17 +293,7 @@ def network_spec(
             )
         )
         # The legend shows each side at full strength, whatever its first node looks like.
-        figure.add_trace(
-            _scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=escape(side or "other"),
-                marker={"size": 14, "color": colour, "symbol": symbol},
-                legendgroup=side,
-                hoverinfo="skip",
-            )
-        )
+        figure.add_trace(side_key(side))
     if lit is not None:
         figure.add_trace(
             _scatter(
@@ -416,15 +406,7 @@ def large_network_spec(
     ranked = chosen_people + [p for p in in_view if p not in set(chosen_people)]
     texts = {p: escape(whole.label(p, codenames, short)) for p in ranked}
     radii = {p: node_size(degrees[p], most) / 2 for p in ranked}
-    plot_w = width_px - LARGE_MARGIN["l"] - LARGE_MARGIN["r"]
-    plot_h = height_px - LARGE_MARGIN["t"] - LARGE_MARGIN["b"]
-    (x0, x1), (y0, y1) = LARGE_RANGE
-    to_px = (
-        plot_w / (x1 - x0),
-        -x0 * plot_w / (x1 - x0),
-        plot_h / (y1 - y0),
-        -y0 * plot_h / (y1 - y0),
-    )
+    (plot_w, plot_h), to_px = large_plot_px(width_px, height_px)
     # A chosen person is shown with everyone they wrote to or heard from, by name.
     limit = max(labels, len(in_view)) if chosen_people else labels
     named = fit_labels(ranked, positions, texts, radii, to_px, font_px, limit, (plot_w, plot_h))
@@ -499,18 +481,7 @@ def large_network_spec(
     if len(sides) > 1:
         figure.layout["showlegend"] = True
         for side in sides:
-            colour, symbol = side_style(side)
-            figure.add_trace(
-                _scatter(
-                    x=[None],
-                    y=[None],
-                    mode="markers",
-                    name=escape(side or "other"),
-                    marker={"size": 14, "color": colour, "symbol": symbol},
-                    legendgroup=side,
-                    hoverinfo="skip",
-                )
-            )
+            figure.add_trace(side_key(side))
     if in_view:
         figure.add_annotation(
             text=escape(scale_note(len(named), len(in_view), drawn, pairs, len(dotted))),
@@ -527,6 +498,37 @@ def large_network_spec(
     if shown.messages.empty:
         figure.say(empty_text)
     return figure.spec()
+
+
+def side_key(side: str) -> dict:
+    """A side's entry in the network's legend, at full strength whatever its nodes look like."""
+    colour, symbol = side_style(side)
+    return _scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        name=escape(side or "other"),
+        marker={"size": 14, "color": colour, "symbol": symbol},
+        legendgroup=side,
+        hoverinfo="skip",
+    )
+
+
+def large_plot_px(
+    width_px: int, height_px: int
+) -> tuple[tuple[float, float], tuple[float, float, float, float]]:
+    """A large network's plot area in a chart of width_px x height_px, and the scale and
+    offset (x, then y) that take its data units to the plot's pixels."""
+    plot_w = width_px - LARGE_MARGIN["l"] - LARGE_MARGIN["r"]
+    plot_h = height_px - LARGE_MARGIN["t"] - LARGE_MARGIN["b"]
+    (x0, x1), (y0, y1) = LARGE_RANGE
+    to_px = (
+        plot_w / (x1 - x0),
+        -x0 * plot_w / (x1 - x0),
+        plot_h / (y1 - y0),
+        -y0 * plot_h / (y1 - y0),
+    )
+    return (plot_w, plot_h), to_px
 
 
 def letters_text(count: int) -> str:

@@ -14,7 +14,7 @@ from factory import write_corpus
 
 from dashboard import figures, graph
 from dashboard.context import FITTED_SIZE_PX, Context
-from dashboard.figures import LARGE_MARGIN, LARGE_RANGE, network_spec, node_size
+from dashboard.figures import large_plot_px, network_spec, node_size
 from dashboard.graph import (
     LABEL_FONT_PX,
     cached_force_positions,
@@ -210,15 +210,7 @@ def boxes_of(
     with `sides` None, the boxes every person in view would have on either side, by
     (person, side)."""
     width, height, font = size
-    plot_w = width - LARGE_MARGIN["l"] - LARGE_MARGIN["r"]
-    plot_h = height - LARGE_MARGIN["t"] - LARGE_MARGIN["b"]
-    (x0, x1), (y0, y1) = LARGE_RANGE
-    to_px = (
-        plot_w / (x1 - x0),
-        -x0 * plot_w / (x1 - x0),
-        plot_h / (y1 - y0),
-        -y0 * plot_h / (y1 - y0),
-    )
+    (plot_w, plot_h), to_px = large_plot_px(width, height)
     if sides is None:
         # The name and the size a person would have if named: their hover's bold line and
         # their count, sized as named nodes are.
@@ -254,16 +246,14 @@ def meet(p, q):
 
 def marks_px(spec, positions, size=FITTED_SIZE_PX):
     """Each person's node as (x, y, radius) in px, the radius as if named (at least 7)."""
-    plot_w = size[0] - LARGE_MARGIN["l"] - LARGE_MARGIN["r"]
-    plot_h = size[1] - LARGE_MARGIN["t"] - LARGE_MARGIN["b"]
-    (x0, x1), (y0, y1) = LARGE_RANGE
+    _, (scale_x, offset_x, scale_y, offset_y) = large_plot_px(*size[:2])
     out = {}
     for trace in spec["data"]:
         if (trace.get("customdata") or [[None]])[0][0] != "person":
             continue
         for i, (_, key) in enumerate(trace["customdata"]):
-            x = (positions[key][0] - x0) * plot_w / (x1 - x0)
-            y = (positions[key][1] - y0) * plot_h / (y1 - y0)
+            x = positions[key][0] * scale_x + offset_x
+            y = positions[key][1] * scale_y + offset_y
             named = "text" in trace["mode"]
             out[key] = (x, y, trace["marker"]["size"][i] / 2 + 1 if named else 7.0)
     return out
