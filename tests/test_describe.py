@@ -130,10 +130,42 @@ def test_as_html_is_a_sentence_and_a_readable_table(corpus):
     assert words(summary) == "The copies as a table (3 rows)"
     props = region.to_plotly_json()["props"]
     assert props["tabIndex"] == "0" and props["role"] == "region"
-    caption, head, body = region.children.children
+    caption, table = region.children
     assert caption.children.startswith("Distribution copies")
-    assert [th.scope for th in head.children.children] == ["col"] * 6
-    assert len(body.children) == 3
+    assert props["aria-label"] == caption.children
+    # The table is one Markdown component: a header of six columns, a rule, three rows.
+    head, rule, *body = table.children.split("\n")
+    assert head.count(" | ") == 5 and rule == "|" + " --- |" * 6
+    assert len(body) == 3
+
+
+def test_a_markdown_table_keeps_every_cell_as_text():
+    """Whatever a name or title holds, it stays the text of its own cell: no mark that could
+    start a link, emphasis, HTML, an address or another cell is left bare."""
+    cells = ("[a](javascript:x) *b* <img src=x> http://x.org &amp;", "A | B\nC \\ _d_")
+    text = describe.markdown_table(("Title", "From"), (cells,))
+    head, rule, row = text.split("\n")
+    assert head == "| Title | From |" and rule == "| --- | --- |"
+    # Read the row as the renderer does: a backslash before one of its marks keeps the
+    # mark; the three character references stand for their characters.
+    entities = {"&lt;": "<", "&#58;": ":", "&amp;": "&"}
+    for number, entity in enumerate(entities):
+        row = row.replace(entity, chr(number + 1))
+    read, bare, escaped = [""], [], False
+    for character in row[1:-1]:
+        if escaped:
+            assert character in describe.MARKDOWN_BACKSLASHED
+            read[-1] += character
+        elif character == "|":
+            read.append("")
+        elif character != "\\":
+            read[-1] += character
+            bare.append(character)
+        escaped = not escaped and character == "\\"
+    for number, character in enumerate(entities.values()):
+        read = [cell.replace(chr(number + 1), character) for cell in read]
+    assert [cell.strip() for cell in read] == [cells[0], cells[1].replace("\n", " ")]
+    assert not set(bare) & set(describe.MARKDOWN_BACKSLASHED + "<:")
 
 
 def test_as_html_says_when_there_is_nothing_to_list(corpus):
@@ -186,7 +218,9 @@ def test_a_long_table_lists_its_first_rows_and_points_to_the_csv():
     assert words(summary) == "The timeline as a table (300 rows)"
     assert more.children[0] == "The first 100 of 300 rows. "
     assert more.children[1].href == "/download/messages.csv"
-    assert len(region.children.children[2].children) == describe.TABLE_ROWS
+    _caption, markdown = region.children
+    # A header line and a rule, then a line a row.
+    assert len(markdown.children.split("\n")) == 2 + describe.TABLE_ROWS
 
 
 def test_large_counts_are_written_with_thousands_separators():

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from functools import partial
 
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from dashboard import ids
 from dashboard.export import MESSAGES
@@ -366,8 +366,6 @@ def as_html(alternative: TextAlternative, chart_name: str, download: str | None 
     """The sentence, shown under the chart, and the table in a disclosure a reader can open;
     a long table lists its first TABLE_ROWS rows and says where all of them are (`download`,
     the CSV of the messages in view)."""
-    head = html.Thead(html.Tr([html.Th(c, scope="col") for c in alternative.columns]))
-    body = html.Tbody([html.Tr([html.Td(value) for value in row]) for row in alternative.rows])
     rows = alternative.count
     listed = len(alternative.rows)
     more = []
@@ -403,13 +401,40 @@ def as_html(alternative: TextAlternative, chart_name: str, download: str | None 
                     tabIndex="0",
                     role="region",
                     **{"aria-label": alternative.caption},
-                    children=html.Table([html.Caption(alternative.caption), head, body]),
+                    children=[
+                        html.P(alternative.caption, className="table-caption"),
+                        dcc.Markdown(
+                            markdown_table(alternative.columns, alternative.rows),
+                            className="table-markdown",
+                        ),
+                    ],
                 )
                 if rows
                 else html.P("Nothing to list.", className="muted"),
             ],
         ),
     ]
+
+
+# How a cell's text is written in the Markdown of dcc.Markdown (GitHub's flavour): the marks
+# that can start a link, emphasis, code or the next cell escaped by a backslash (of those it
+# lets escape); "<", "&" and ":" as character references, so that no tag, entity or address
+# forms (dcc.Markdown turns "http://..." into a link).
+MARKDOWN_BACKSLASHED = "\\`*{}[]()#+-.!_>~|"
+_MARKDOWN_ESCAPES = str.maketrans(
+    {c: "\\" + c for c in MARKDOWN_BACKSLASHED}
+    | {"<": "&lt;", "&": "&amp;", ":": "&#58;", "\n": " ", "\r": " ", "\t": " "}
+)
+
+
+def markdown_table(columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> str:
+    """A table in (GitHub's) Markdown, every cell's text escaped: the page draws it as one
+    component, where a table of components costs the browser a component a cell."""
+
+    def line(cells) -> str:
+        return "| " + " | ".join(str(cell).translate(_MARKDOWN_ESCAPES) for cell in cells) + " |"
+
+    return "\n".join([line(columns), "|" + " --- |" * len(columns), *map(line, rows)])
 
 
 def _lit_sentence(whole: Corpus, until: Corpus, lit: frozenset[str], state: ViewState) -> str:
