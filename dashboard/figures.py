@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from html import escape
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -589,20 +590,31 @@ def _add_curved_edges(
         figure.add_trace(hit)
 
 
-def _busiest_pairs(corpus: Corpus) -> tuple[dict[tuple[str, str], list[str]], list]:
-    """The letters of each pair of correspondents (either way round), and the LINES_MAX
-    pairs with the most letters, busiest first."""
+def _busiest_pairs(corpus: Corpus) -> tuple[dict[tuple[str, str], list[str]], list, int]:
+    """The LINES_MAX pairs of correspondents (either way round) with the most letters,
+    busiest first, with the letters of each; and how many pairs are in view. Pairs are
+    counted in arrays: only the busiest have their lists of letters gathered."""
     table = edges_of(corpus)
-    by_pair: dict[tuple[str, str], list[str]] = {}
-    for source, target, ids in zip(
-        table[SOURCE_NODE].tolist(),
-        table[TARGET_NODE].tolist(),
-        table[MESSAGE_IDS].tolist(),
-        strict=True,
-    ):
-        by_pair.setdefault((min(source, target), max(source, target)), []).extend(ids)
-    busiest = sorted(by_pair, key=lambda pair: (-len(by_pair[pair]), pair))[:LINES_MAX]
-    return by_pair, busiest
+    sources = table[SOURCE_NODE].to_numpy(dtype=object)
+    targets = table[TARGET_NODE].to_numpy(dtype=object)
+    in_order = sources <= targets
+    pairs = pd.DataFrame(
+        {
+            "a": np.where(in_order, sources, targets),
+            "b": np.where(in_order, targets, sources),
+            "letters": table[WEIGHT].to_numpy(),
+        }
+    )
+    counts = pairs.groupby(["a", "b"], sort=False)["letters"].sum().reset_index()
+    counts = counts.sort_values(["letters", "a", "b"], ascending=[False, True, True])
+    busiest = list(zip(counts["a"].head(LINES_MAX), counts["b"].head(LINES_MAX), strict=True))
+    by_pair: dict[tuple[str, str], list[str]] = {pair: [] for pair in busiest}
+    columns = (pairs["a"].tolist(), pairs["b"].tolist(), table[MESSAGE_IDS].tolist())
+    for a, b, ids in zip(*columns, strict=True):
+        listed = by_pair.get((a, b))
+        if listed is not None:
+            listed.extend(ids)
+    return by_pair, busiest, len(counts)
 
 
 def _add_line_bands(
@@ -617,7 +629,7 @@ def _add_line_bands(
     """The busiest pairs of a large view as straight lines, one SVG trace per band of
     letters (segments apart by None), a glow trace for the lit and the open, and invisible
     points mid-line that open a pair's letters. Returns (pairs drawn, pairs in view)."""
-    by_pair, busiest = shown.memo("busiest pairs", _busiest_pairs)
+    by_pair, busiest, pairs_in_view = shown.memo("busiest pairs", _busiest_pairs)
 
     def segments(pairs: list[tuple[str, str]]) -> tuple[list, list]:
         xs: list = []
@@ -690,7 +702,7 @@ def _add_line_bands(
                 name="lines (hit areas)",
             )
         )
-    return len(busiest), len(by_pair)
+    return len(busiest), pairs_in_view
 
 
 def _glow(trace: dict, colour: str = HIGHLIGHT, why: str = "lit") -> dict:

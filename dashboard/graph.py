@@ -83,43 +83,51 @@ def edges(messages: pd.DataFrame) -> pd.DataFrame:
 
 def edges_of(corpus: Corpus) -> pd.DataFrame:
     """`edges(corpus.messages)`, kept with the corpus: the chart, its text alternative and
-    the next request for the same filter share it. Playback's corpus of the letters sent by
-    a day cuts them from its whole corpus's (edges_until) instead of walking its letters."""
+    the next request for the same filter share it. A filtered corpus, or playback's letters
+    sent by a day, cuts them from the edges of the corpus it was cut from (edges_within)
+    instead of walking its letters."""
     return corpus.memo("edges", _edges)
 
 
 def _edges(corpus: Corpus) -> pd.DataFrame:
-    origin = corpus.until_of()
-    return edges(corpus.messages) if origin is None else edges_until(*origin)
+    origin = corpus.subset_of()
+    return edges(corpus.messages) if origin is None else edges_within(*origin)
 
 
-def edges_until(corpus: Corpus, day: pd.Timestamp) -> pd.DataFrame:
-    """`edges` of the letters of `corpus` dated by `day`: each edge's letters are in date
-    order, so the letters sent by then are a prefix of its list, found by counting."""
+def edges_within(corpus: Corpus, positions: np.ndarray) -> pd.DataFrame:
+    """`edges` of the letters at `positions` of `corpus`: each edge keeps those of its
+    letters that are among them (in the order it lists them), counted without a walk."""
     table = edges_of(corpus)
-    dates, owners = corpus.memo("edge dates", _edge_dates)
-    counts = np.bincount(owners[dates <= day.to_datetime64()], minlength=len(table))
+    letters, owners = corpus.memo("edge letters", _edge_letters)
+    chosen = np.zeros(len(corpus.messages), dtype=bool)
+    chosen[positions] = True
+    kept_letters = chosen[letters]
+    counts = np.bincount(owners[kept_letters], minlength=len(table))
     kept = counts > 0
     cut = table[kept].copy()
-    lists, kept_counts = cut[MESSAGE_IDS].tolist(), counts[kept].tolist()
-    # An edge whose letters were all sent by then keeps its list (read only, never changed).
+    lists, kept_counts = cut[MESSAGE_IDS].tolist(), counts[kept]
+    # An edge that keeps all its letters keeps its list (read only, never changed); the
+    # others take theirs from the flat array, edge by edge as it is ordered.
+    ids = corpus.messages[MESSAGE_ID].to_numpy()[letters[kept_letters]]
+    ends = np.cumsum(kept_counts)
     cut[MESSAGE_IDS] = [
-        ids if len(ids) == n else ids[:n] for ids, n in zip(lists, kept_counts, strict=True)
+        listed if n == len(listed) else ids[end - n : end].tolist()
+        for listed, n, end in zip(lists, kept_counts.tolist(), ends.tolist(), strict=True)
     ]
-    cut[WEIGHT] = counts[kept]
+    cut[WEIGHT] = kept_counts
     return cut.reset_index(drop=True)
 
 
-def _edge_dates(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
-    """The date of every letter of every edge, flat, and the edge each belongs to."""
-    table = edges_of(corpus)
-    day_of = dict(
-        zip(corpus.messages[MESSAGE_ID].tolist(), corpus.messages[DATE].to_numpy(), strict=True)
-    )
-    lists = table[MESSAGE_IDS].tolist()
+def _edge_letters(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
+    """The position in `corpus.messages` of every letter of every edge, flat and in the
+    edges' order, and the edge each belongs to."""
+    lists = edges_of(corpus)[MESSAGE_IDS].tolist()
+    position = {m: i for i, m in enumerate(corpus.messages[MESSAGE_ID].tolist())}
     owners = np.repeat(np.arange(len(lists)), [len(ids) for ids in lists])
-    dates = np.array([day_of[m] for ids in lists for m in ids], dtype="datetime64[ns]")
-    return dates, owners
+    letters = np.fromiter(
+        (position[m] for ids in lists for m in ids), dtype=np.int64, count=len(owners)
+    )
+    return letters, owners
 
 
 def degrees_of(corpus: Corpus) -> pd.Series:

@@ -23,8 +23,8 @@ from dashboard.dates import CERTAINTIES, DAY, NONE, PRECISIONS
 from dashboard.letters import Metadata
 
 T = TypeVar("T")
-# Corpus.memo's name for the corpus and day a playback corpus was cut from.
-UNTIL_OF = "until of"
+# Corpus.memo's name for the corpus a filtered or playback corpus was cut from, and where.
+SUBSET_OF = "subset of"
 
 BUNDLED_DATA = bundled_folder("data")
 
@@ -671,32 +671,37 @@ class Corpus:
             self.index.filtered.move_to_end(key)
             return cached
         positions = self.index.select(start, end, people, kinds)
-        if positions is None:
-            copies = self._copies_of(None)
-            part = self if len(copies) == len(self.copies) else replace(self, copies=copies)
+        events = self.events
+        if start is not None:
+            events = events[events[END].fillna(events[START]) >= start]
+        if end is not None:
+            events = events[events[START] <= end]
+        if positions is not None:
+            part = self._subset(positions, events=events)
         else:
-            part = self._subset(positions)
-        if start is not None or end is not None:
-            events = self.events
-            if start is not None:
-                events = events[events[END].fillna(events[START]) >= start]
-            if end is not None:
-                events = events[events[START] <= end]
-            part = replace(part, events=events)
+            copies = self._copies_of(None)
+            unchanged = len(copies) == len(self.copies) and len(events) == len(self.events)
+            part = self if unchanged else replace(self, copies=copies, events=events)
         self.index.filtered[key] = part
         while len(self.index.filtered) > FILTERS_KEPT:
             self.index.filtered.popitem(last=False)
         return part
 
-    def _subset(self, positions: np.ndarray) -> Corpus:
-        """The corpus cut to the letters at `positions` (sorted), with their parties and copies."""
+    def _subset(self, positions: np.ndarray, **changes: object) -> Corpus:
+        """The corpus cut to the letters at `positions` (sorted), with their parties and copies
+        (and any other field in `changes`). It remembers where it was cut from: what it
+        derives (graph.edges_of) can be cut from this corpus's instead of walking its letters
+        again."""
         index = self.index
-        return replace(
+        part = replace(
             self,
             messages=self.messages.iloc[positions],
             parties=self.parties.iloc[index.parties_of(positions)],
             copies=self._copies_of(positions),
+            **changes,
         )
+        part.memo(SUBSET_OF, lambda _: (self, positions))
+        return part
 
     def _copies_of(self, positions: np.ndarray | None) -> pd.DataFrame:
         if self.copies.empty or positions is None:
@@ -716,15 +721,12 @@ class Corpus:
 
     def until(self, day: pd.Timestamp | date) -> Corpus:
         """What playback shows on `day`: the messages sent by then (and their copies)."""
-        part = self._subset(self.index.dated_until(pd.Timestamp(day)))
-        # What part derives from it can be cut from this corpus's (graph.edges_of does).
-        part.memo(UNTIL_OF, lambda _: (self, pd.Timestamp(day)))
-        return part
+        return self._subset(self.index.dated_until(pd.Timestamp(day)))
 
-    def until_of(self) -> tuple[Corpus, pd.Timestamp] | None:
-        """The corpus and day this one is `until` of (playback's letters sent by a day), or
-        None for any other corpus."""
-        return self.memo(UNTIL_OF, lambda _: None)
+    def subset_of(self) -> tuple[Corpus, np.ndarray] | None:
+        """The corpus this one was cut from (by a filter, or by playback's day) and the
+        positions of its letters there; None for a corpus read whole."""
+        return self.memo(SUBSET_OF, lambda _: None)
 
     def played(
         self, day: date | None, through: date | None = None

@@ -128,5 +128,42 @@ def test_playback_edges_cut_from_the_whole_are_the_edges_of_its_letters(count, d
         corpus = load_corpus()
     until = corpus.until(pd.Timestamp(day))
     expected = edges(until.messages).reset_index(drop=True)
-    assert until.until_of() is not None
+    assert until.subset_of() is not None
+    pd.testing.assert_frame_equal(edges_of(until), expected, check_dtype=False)
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        {"start": "1949-02-01", "end": "1949-03-15"},
+        {"people": ("p1", "p7")},
+        {"start": "1949-01-20", "end": "1949-04-30", "people": ("p2",)},
+        {"start": "1700-01-01", "end": "1700-12-31"},
+    ],
+)
+def test_filtered_edges_cut_from_the_whole_are_the_edges_of_its_letters(cut, tmp_path):
+    """A filter's network is cut from the whole corpus's edges by counting: it must list the
+    same edges, weights and letters (in date order) as a walk over the filter's letters,
+    and so must playback within the filter, cut from the filter's edges in turn."""
+    from benchmarks.made_up import FOUR_MONTHS, letters
+
+    from dashboard.corpora import open_corpus
+    from dashboard.formats import cmif
+    from dashboard.graph import edges_of
+    from dashboard.letters import Metadata
+
+    path = tmp_path / "letters.xml"
+    cmif.write(Metadata(title="Made-up"), letters(800, span=FOUR_MONTHS), path)
+    corpus = open_corpus(path)[0]
+    people = cut.get("people")
+    if people:
+        busiest = corpus.parties["person_id"].value_counts().index
+        cut = {**cut, "people": tuple(busiest[int(p[1:])] for p in people)}
+    edges_of(corpus)
+    shown = corpus.filter(**cut)
+    assert shown.subset_of() is not None
+    expected = edges(shown.messages).reset_index(drop=True)
+    pd.testing.assert_frame_equal(edges_of(shown), expected, check_dtype=False)
+    until = shown.until(pd.Timestamp("1949-03-01"))
+    expected = edges(until.messages).reset_index(drop=True)
     pd.testing.assert_frame_equal(edges_of(until), expected, check_dtype=False)
