@@ -38,7 +38,11 @@ BUDGETS = {
     1_000: (None, None, None, None, None),
     10_000: (10, 3, 100, 500_000, 1024),
     100_000: (60, 10, 250, 1_000_000, 2048),
+    # Loads and serves; no callback over 2 s (read against the slowest call, not the p95).
+    1_000_000: (None, None, 2000, None, 8192),
 }
+# Sizes whose callback budget holds for every call, not for the 95th percentile.
+BUDGET_IS_MAX = {1_000_000}
 # Each callback is timed this many times at most, and for about this long at most.
 RUNS, SECONDS_PER_CASE = 40, 20.0
 
@@ -113,7 +117,7 @@ if what == "callbacks":
         times.sort()
         return {"median_ms": statistics.median(times),
                 "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
-                "runs": len(times), "bytes": size}
+                "max_ms": times[-1], "runs": len(times), "bytes": size}
 
     # As a server's worker does, the renders keep the figures they sent (a few, by view).
     worker = SentFigures()
@@ -135,6 +139,13 @@ if what == "callbacks":
         high = min(low + __import__("datetime").timedelta(days=9), last)
         return render(f"?start={low}&end={high}")
     cases["render, ten new days each run"] = measure(new_days)
+    # A researcher's wide date filter: a third of the corpus's span, never asked for before.
+    third = (last - first) // 3
+    def new_third():
+        fresh["at"] += 1
+        low = first + __import__("datetime").timedelta(days=37 * fresh["at"])
+        return render(f"?start={low}&end={min(low + third, last)}")
+    cases["render, a new third of the span each run"] = measure(new_third)
     # Playback walks the ten days: each tick is answered knowing what the page was sent.
     sent = SentFigures()
     days = [start + __import__("datetime").timedelta(days=i) for i in range((end - start).days + 1)]
@@ -149,6 +160,24 @@ if what == "callbacks":
         now = f"{ten}&day={days[i + 1]}&play=on"
         return render(now, rendered={"search": before, "path": "/", "frame": ""}, sent=sent)
     cases["playback tick"] = measure(tick)
+    # Playback over the whole corpus: a step is a day, a week, a month or a year by its span.
+    from dashboard.figures import playback_step
+    whole_sent = SentFigures()
+    steps, day = [], first
+    while day <= last and len(steps) < 400:
+        steps.append(day)
+        day = playback_step(day, first, last)[1] + __import__("datetime").timedelta(days=1)
+    along = {"at": 0}
+    render(f"?day={steps[0]}&play=on", sent=whole_sent)
+    def whole_tick():
+        i = along["at"] % (len(steps) - 1)
+        along["at"] += 1
+        before = f"?day={steps[i]}&play=on"
+        if i == 0:
+            render(before, sent=whole_sent)
+        now = f"?day={steps[i + 1]}&play=on"
+        return render(now, rendered={"search": before, "path": "/", "frame": ""}, sent=whole_sent)
+    cases["playback tick, whole period"] = measure(whole_tick)
     cases["page of records"] = measure(lambda: render(
         "?page=3", rendered={"search": "?page=2", "path": "/", "frame": ""}))
     cases["embed, ten days"] = measure(lambda: render(ten, "/embed/network"))
@@ -202,40 +231,45 @@ def verdict(value: float | None, budget: float | None) -> str:
     return "yes" if value < budget else "**no**"
 
 
-def table(name: str, budgets: tuple, cold: dict, cached: dict) -> str:
+def table(
+    name: str, budgets: tuple, cold: dict, cached: dict, budget_is_max: bool = False
+) -> str:
     cold_budget, cached_budget, p95_budget, bytes_budget, memory_budget = budgets
-    lines = [f"#### {name}", "", "| measure | median | p95 | bytes sent | budget | met |"]
-    lines.append("| --- | ---: | ---: | ---: | --- | --- |")
+    lines = [f"#### {name}", "", "| measure | median | p95 | max | bytes sent | budget | met |"]
+    lines.append("| --- | ---: | ---: | ---: | ---: | --- | --- |")
     if "error" in cold or "error" in cached:
-        lines.append(f"| run | {cold.get('error') or cached.get('error')} | | | | |")
+        lines.append(f"| run | {cold.get('error') or cached.get('error')} | | | | | |")
         return "\n".join(lines)
     lines.append(
-        f"| load (read and model), cold | {cold['load_s']:.2f} s | | | | |"
-        f"\n| start-up (load + app), cold | {cold['startup_s']:.2f} s | | | "
+        f"| load (read and model), cold | {cold['load_s']:.2f} s | | | | | |"
+        f"\n| start-up (load + app), cold | {cold['startup_s']:.2f} s | | | | "
         f"{under(cold_budget, 's')} | "
         f"{verdict(cold['startup_s'], cold_budget)} |"
-        f"\n| start-up (load + app), second run | {cached['startup_s']:.2f} s | | | "
+        f"\n| start-up (load + app), second run | {cached['startup_s']:.2f} s | | | | "
         f"{under(cached_budget, 's')} | "
         f"{verdict(cached['startup_s'], cached_budget)} |"
     )
     for case, numbers in cached["cases"].items():
         if "error" in numbers:
-            lines.append(f"| {case} | {numbers['error']} | | | | **no** |")
+            lines.append(f"| {case} | {numbers['error']} | | | | | **no** |")
             continue
-        p95_ok = verdict(numbers["p95_ms"], p95_budget)
+        slowest = numbers.get("max_ms", numbers["p95_ms"])
+        p95_ok = verdict(slowest if budget_is_max else numbers["p95_ms"], p95_budget)
         renders = case.startswith("render") or case.startswith("embed")
         bytes_ok = verdict(numbers["bytes"], bytes_budget) if renders else "-"
         met = p95_ok if bytes_ok in ("-", "yes") else f"{p95_ok}; bytes **no**"
-        budget = (f"p95 < {p95_budget} ms" if p95_budget else "-") + (
+        measured = "every call" if budget_is_max else "p95"
+        budget = (f"{measured} < {p95_budget} ms" if p95_budget else "-") + (
             f", < {bytes_budget // 1000} KB" if renders and bytes_budget else ""
         )
         lines.append(
             f"| {case} ({numbers['runs']} runs) | {numbers['median_ms']:.1f} ms | "
-            f"{numbers['p95_ms']:.1f} ms | {numbers['bytes'] / 1000:,.1f} KB | {budget} | {met} |"
+            f"{numbers['p95_ms']:.1f} ms | {slowest:.1f} ms | {numbers['bytes'] / 1000:,.1f} KB | "
+            f"{budget} | {met} |"
         )
     memory = cached["maxrss_mb"]
     lines.append(
-        f"| peak memory (ru_maxrss) | {memory:,.0f} MB | | | "
+        f"| peak memory (ru_maxrss) | {memory:,.0f} MB | | | | "
         f"{under(memory_budget, 'MB')} | "
         f"{verdict(memory, memory_budget)} |"
     )
@@ -288,7 +322,8 @@ def main() -> None:
                 f"{size:,} letters{who}, {shape} ({path.stat().st_size / 1e6:.0f} MB of CMIF, "
                 f"written in {written:.1f} s)"
             )
-            print(table(name, BUDGETS.get(size, BUDGETS[1_000]), cold, cached) + "\n", flush=True)
+            budgets = BUDGETS.get(size, BUDGETS[1_000])
+            print(table(name, budgets, cold, cached, size in BUDGET_IS_MAX) + "\n", flush=True)
 
 
 if __name__ == "__main__":
