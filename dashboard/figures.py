@@ -995,6 +995,10 @@ def playback_step(day: date, start: date, end: date) -> tuple[date, date]:
 TOOLBAR_COLUMN_PX = 36
 # The twin of the timeline's date axis: traces against it stay out of the range strip.
 OFF_STRIP = "x2"
+# Binned, the strip's rows stand this far below the plot's (outside its fixed range), and
+# count the whole period in at most this many bins across.
+STRIP_SHIFT = 1000
+STRIP_MOST_BINS = 60
 # The range strip is 14% of the plot's height: 52 px in a 420 px chart (the embed's default;
 # the page's is 460 px), 30 px in a narrow frame's 300 px.
 STRIP_PX = 52
@@ -1168,26 +1172,33 @@ def timeline_spec(
     step = playback_step(day, start, end) if day is not None else None
     people = whole.people_by_id
     rows_of_sender = {p: p if p in row_y else OTHERS_ROW for p in row_of}
+    # Binned, the range strip has rows of its own, below the plot's range: the view's squares
+    # stay out of it (a strip that drew them again doubled the browser's work), and it shows
+    # the whole period in coarse squares instead, those of the dates shown in full colour.
+    strip_y = {p: y + STRIP_SHIFT for p, y in row_y.items()} if binned else row_y
     if not whole_marks:
-        # Context for the range slider: the letters before and after the dates shown,
-        # counted in bins sized for the whole period.
-        unit = bin_unit(first.date(), last.date())
-        for low, high in (
-            (first.date(), start - timedelta(days=1)),
-            (end + timedelta(days=1), last.date()),
-        ):
-            cells = binned_counts(dated, rows_of_sender, unit, low, high)
+        # Context for the range slider: the letters before and after the dates shown (and,
+        # binned, within them), counted in bins sized for the whole period.
+        unit = bin_unit(first.date(), last.date(), STRIP_MOST_BINS)
+        windows = [
+            (first.date(), start - timedelta(days=1), True),
+            (end + timedelta(days=1), last.date(), True),
+        ]
+        if binned:
+            windows.append((start, end, False))
+        for low, high, faint in windows:
             _add_cells(
                 figure,
-                cells,
-                row_y,
+                binned_counts(dated, rows_of_sender, unit, low, high),
+                strip_y,
                 whole,
                 codenames,
                 unit,
                 first.date(),
                 last.date(),
                 None,
-                faint=True,
+                faint=faint,
+                strip=True,
             )
     records = (
         [] if binned else messages[dated_mask if whole_marks else view_mask].to_dict("records")
@@ -1258,12 +1269,11 @@ def timeline_spec(
                 xaxis=OFF_STRIP,
             )
         )
-    # The strip shows the senders' rows only, each mark whole.
+    # The strip shows the senders' rows only (its own, binned), each mark whole.
+    strip_rows = (min(strip_y.values()), max(strip_y.values()))
     figure.layout["xaxis"]["rangeslider"]["yaxis"] = {
         "rangemode": "fixed",
-        "range": strip_range(
-            (context_height + 1, context_height + len(rows)), strip_mark_px(figure.data)
-        ),
+        "range": strip_range(strip_rows, strip_mark_px(figure.data)),
     }
     if in_view.empty:
         figure.say(no_messages_text(start, end), y=0.55)
@@ -1424,10 +1434,12 @@ def _add_cells(
     step: tuple[date, date] | None,
     labels: dict[str, str] | None = None,
     faint: bool = False,
+    strip: bool = False,
 ) -> None:
     """Letters counted per row and bin: a square in the middle of the bin's days, whose hover
     says how many and when and whose click shows those dates (its customdata also carries the
-    count). `faint` ones stand outside the dates shown, for the range slider.
+    count). `strip` ones are for the range slider (the others stay out of it); `faint` ones
+    stand outside the dates shown.
 
     A square is as large and dark as its count against the busiest bin of its own row: the
     row of others, many people together, would otherwise shrink every named row to dots."""
@@ -1458,7 +1470,7 @@ def _add_cells(
             x=xs,
             y=ys,
             mode="markers",
-            name=f"letters per {unit}",
+            name=f"letters per {unit}" + (" (range strip)" if strip else ""),
             marker={
                 "symbol": "square",
                 "size": sizes,
@@ -1478,6 +1490,7 @@ def _add_cells(
             hovertext=hovers,
             hovertemplate="%{hovertext}<extra></extra>",
             showlegend=False,
+            **({} if strip else {"xaxis": OFF_STRIP}),
         )
     )
     if step is not None:

@@ -18,6 +18,7 @@ from dashboard.figures import (
     LIT_LABEL,
     MOST_BINS,
     MOST_MARKS,
+    OFF_STRIP,
     OTHERS_ROW,
     TOP_ROWS,
     bin_floor,
@@ -130,6 +131,16 @@ def _cell_traces(spec):
     return [t for t in spec["data"] if t.get("customdata") and t["customdata"][0][0] == "bin"]
 
 
+def _view_cells(spec):
+    """The squares of the dates shown, which the range strip leaves out."""
+    return [t for t in _cell_traces(spec) if t.get("xaxis") == OFF_STRIP]
+
+
+def _strip_cells(spec):
+    """The range strip's coarse squares."""
+    return [t for t in _cell_traces(spec) if t.get("xaxis", "x") == "x"]
+
+
 @pytest.mark.parametrize(
     ("start", "end"),
     [
@@ -143,9 +154,17 @@ def test_binned_counts_sum_to_the_letters_in_view(centuries, start, end):
     days = messages[DATE]
     in_view = int(((days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))).sum())
     spec = timeline_spec(centuries, centuries, start, end)
-    cells = [t for t in _cell_traces(spec) if t["marker"]["opacity"] == 1]
+    cells = _view_cells(spec)
     if in_view > MOST_MARKS:
         assert sum(sum(c[2] for c in t["customdata"]) for t in cells) == in_view
+        # The strip counts every dated letter once, in its own rows below the plot's range.
+        strip = _strip_cells(spec)
+        assert sum(sum(c[2] for c in t["customdata"]) for t in strip) == len(days.dropna())
+        lowest_row = max(spec["layout"]["yaxis"]["range"])
+        assert all(min(t["y"]) > lowest_row for t in strip)
+        strip_range = spec["layout"]["xaxis"]["rangeslider"]["yaxis"]["range"]
+        assert min(strip_range) < min(min(t["y"]) for t in strip)
+        assert max(strip_range) > max(max(t["y"]) for t in strip)
     else:
         assert not cells
         marks = [
@@ -183,7 +202,7 @@ def test_a_few_senders_in_view_still_leave_the_rest_a_row_for_the_slider(centuri
 
 def test_binned_cells_say_their_count_and_dates_and_click_to_them(centuries):
     spec = timeline_spec(centuries, centuries, date(1800, 1, 1), date(1811, 12, 31))
-    (cells,) = [t for t in _cell_traces(spec) if t["marker"]["opacity"] == 1]
+    (cells,) = _view_cells(spec)
     assert cells["name"] == "letters per month"
     first = cells["customdata"][0]
     assert first[0] == "bin"
@@ -195,10 +214,13 @@ def test_binned_cells_say_their_count_and_dates_and_click_to_them(centuries):
     assert "others" in spec["layout"]["yaxis"]["ticktext"][-1]
     # A corpus without context events has no empty context row.
     assert not any("Context" in text for text in spec["layout"]["yaxis"]["ticktext"])
-    # The letters outside the dates shown stay in the range slider, in coarse bins.
-    faint = [t for t in _cell_traces(spec) if t["marker"]["opacity"] < 1]
-    total = sum(sum(c[2] for c in t["customdata"]) for t in _cell_traces(spec))
+    # The range slider counts the whole period in coarse bins, those outside the dates
+    # shown faint.
+    strip = _strip_cells(spec)
+    faint = [t for t in strip if t["marker"]["opacity"] < 1]
+    total = sum(sum(c[2] for c in t["customdata"]) for t in strip)
     assert faint and total == int(centuries.messages[DATE].notna().sum())
+    assert all(t["name"].endswith("(range strip)") for t in strip)
 
 
 def test_a_click_on_a_bin_shows_its_dates(centuries):
@@ -355,9 +377,8 @@ def test_the_brahm_edition_is_binned_and_plays_by_the_month(shared_corpora):
     context = Context.build(corpus)
     state = ViewState.default(corpus)
     spec = context.spec("timeline", state)
-    cells = _cell_traces(spec)
-    assert cells and sum(sum(c[2] for c in t["customdata"]) for t in cells) == int(
-        corpus.messages[DATE].notna().sum()
-    )
+    dated = int(corpus.messages[DATE].notna().sum())
+    for cells in (_view_cells(spec), _strip_cells(spec)):
+        assert cells and sum(sum(c[2] for c in t["customdata"]) for t in cells) == dated
     assert playback_unit(state.start, state.end) == "month"
     assert all(len(t) == 4 for t in spec["layout"]["xaxis"]["ticktext"])
