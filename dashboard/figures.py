@@ -321,6 +321,8 @@ CURVED_EDGES_MAX = 60
 # dots are one element each, so a view draws the busiest DOTS_MAX people as dots (the rest
 # are found by name in the people filter, and the chart says how many are drawn).
 DOTS_MAX = 1200
+# How many of the busiest are tried for each name asked for (a name goes where it fits).
+NAME_TRIES_PER_NAME = 10
 # Faint dots for people with nothing in view, the busiest of the corpus: enough to keep the
 # drawing's shape under a narrow filter, few enough to cost the browser little.
 CONTEXT_DOTS_MAX = 400
@@ -405,11 +407,15 @@ def large_network_spec(
     everyone = whole.people_by_id
     chosen_people = [p for p in people if p in degrees]
     ranked = chosen_people + [p for p in in_view if p not in set(chosen_people)]
+    # A chosen person is shown with everyone they wrote to or heard from, by name.
+    limit = max(labels, len(in_view)) if chosen_people else labels
+    # Names and dots go to the busiest: nobody beyond the DOTS_MAX busiest (or ten times
+    # the names asked for) is tried for a name, which a dense centre would otherwise test
+    # thousands of times at every playback tick.
+    ranked = ranked[: max(DOTS_MAX, limit * NAME_TRIES_PER_NAME)]
     texts = {p: escape(whole.label(p, codenames, short)) for p in ranked}
     radii = {p: node_size(degrees[p], most) / 2 for p in ranked}
     (plot_w, plot_h), to_px = large_plot_px(width_px, height_px)
-    # A chosen person is shown with everyone they wrote to or heard from, by name.
-    limit = max(labels, len(in_view)) if chosen_people else labels
     named = fit_labels(ranked, positions, texts, radii, to_px, font_px, limit, (plot_w, plot_h))
     dotted = set(named) | set(chosen_people)
     dotted.update([p for p in ranked if p not in dotted][: max(DOTS_MAX - len(dotted), 0)])
@@ -1172,6 +1178,14 @@ def timeline_spec(
     step = playback_step(day, start, end) if day is not None else None
     people = whole.people_by_id
     rows_of_sender = {p: p if p in row_y else OTHERS_ROW for p in row_of}
+
+    def counted(unit: str, low: date, high: date) -> pd.DataFrame:
+        # Kept with `shown` for the next requests: a playback tick moves the day only.
+        return shown.recent(
+            "timeline cells",
+            (unit, low, high, tuple(rows)),
+            lambda: binned_counts(dated, rows_of_sender, unit, low, high),
+        )
     # Binned, the range strip has rows of its own, below the plot's range: the view's squares
     # stay out of it (a strip that drew them again doubled the browser's work), and it shows
     # the whole period in coarse squares instead, those of the dates shown in full colour.
@@ -1189,7 +1203,7 @@ def timeline_spec(
         for low, high, faint in windows:
             _add_cells(
                 figure,
-                binned_counts(dated, rows_of_sender, unit, low, high),
+                counted(unit, low, high),
                 strip_y,
                 whole,
                 codenames,
@@ -1205,7 +1219,7 @@ def timeline_spec(
     )
     if binned:
         unit = bin_unit(start, end)
-        cells = binned_counts(in_view, rows_of_sender, unit, start, end)
+        cells = counted(unit, start, end)
         labels_of = dict(zip(rows, labels, strict=True))
         _add_cells(figure, cells, row_y, whole, codenames, unit, start, end, step, labels_of)
         figure.add_trace(

@@ -639,6 +639,19 @@ class Corpus:
             kept[name] = make(self)
         return kept[name]  # type: ignore[return-value]
 
+    def recent(self, name: Hashable, key: Hashable, make: Callable[[], T], size: int = 16) -> T:
+        """`make()`, kept with this corpus under (`name`, `key`) while it is among the `size`
+        keys of `name` asked for last: for what depends on a view (its dates, its rows) as
+        well as on the corpus, so that a long session of new views does not fill the memory."""
+        kept: OrderedDict = self.memo(name, lambda _: OrderedDict())
+        if key in kept:
+            kept.move_to_end(key)
+            return kept[key]
+        value = kept[key] = make()
+        while len(kept) > size:
+            kept.popitem(last=False)
+        return value
+
     # --- filtering --------------------------------------------------------------------
     @cached_property
     def index(self) -> CorpusIndex:

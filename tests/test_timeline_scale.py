@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -382,3 +383,21 @@ def test_the_brahm_edition_is_binned_and_plays_by_the_month(shared_corpora):
         assert cells and sum(sum(c[2] for c in t["customdata"]) for t in cells) == dated
     assert playback_unit(state.start, state.end) == "month"
     assert all(len(t) == 4 for t in spec["layout"]["xaxis"]["ticktext"])
+
+
+def test_a_long_step_names_a_few_of_its_letters_and_counts_the_rest(centuries):
+    """A year's step over two centuries lights hundreds of letters: the network's sentence
+    names the first few and counts the others; the timeline's text is the still view's,
+    with the step said at its end."""
+    state = ViewState.from_query("?day=1850-01-01", centuries)
+    shown = state.filter(centuries)
+    _until, lit = describe.played(shown, state)
+    assert len(lit) > describe.TITLES_PER_LINE
+    sentence = describe.network(centuries, shown, state).sentence
+    highlighted = sentence[sentence.index("Highlighted") :]
+    assert highlighted.count("; ") == describe.TITLES_PER_LINE
+    assert highlighted.endswith(f"; and {len(lit) - describe.TITLES_PER_LINE:,} more.")
+    still = describe.timeline(centuries, shown, replace(state, day=None))
+    moving = describe.timeline(centuries, shown, state)
+    assert moving.rows == still.rows
+    assert moving.sentence == f"{still.sentence} A band marks the playback step from 1 Jan 1850."

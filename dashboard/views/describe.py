@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import partial
 
@@ -150,7 +150,10 @@ def network(
             name(edge[TARGET_NODE]),
             str(int(edge[WEIGHT])),
             "relayed" if edge[RELAYED] else "direct",
-            _titles([titles.get(m) or m for m in edge[MESSAGE_IDS]]),
+            _titles(
+                [titles.get(m) or m for m in edge[MESSAGE_IDS][:TITLES_PER_LINE]],
+                len(edge[MESSAGE_IDS]),
+            ),
         )
         if state.day:
             row += (YES if lit & set(edge[MESSAGE_IDS]) else NO,)
@@ -162,7 +165,24 @@ def network(
 
 
 def timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlternative:
-    """The timeline: every message and context event in the dates shown, in date order."""
+    """The timeline: every message and context event in the dates shown, in date order.
+
+    Playback's day changes only the last sentence: the rest is kept with `shown` (whose
+    kept tables live as long as its filter is kept), so that a tick does not count again."""
+    key = ("timeline text", state.start, state.end, state.codenames)
+    alternative = shown.memo(key, lambda _: _timeline(whole, shown, replace(state, day=None)))
+    if not state.day:
+        return alternative
+    binned = shown.messages[DATE].notna().sum() > MOST_MARKS
+    marks = (
+        f"A band marks the playback step from {day_text(state.day)}."
+        if binned
+        else f"A line marks {day_text(state.day)}, the day playback stands on."
+    )
+    return replace(alternative, sentence=f"{alternative.sentence} {marks}")
+
+
+def _timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlternative:
     messages, events = shown.messages, shown.events
     span = _span(state.start, state.end)
     name = partial(whole.label, codenames=state.codenames)
@@ -185,8 +205,6 @@ def timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlternative:
             sentence += f" Dates marked hollow are not exact: {' and '.join(notes)}."
     if not events.empty:
         sentence += f" The top row marks {_count(len(events), 'context event')}."
-    if state.day:
-        sentence += f" A line marks {day_text(state.day)}, the day playback stands on."
     # Messages come in date order, undated last, and events by their start: the table's
     # first rows are among the first rows of each.
     dated = [
@@ -260,8 +278,6 @@ def _binned_timeline(whole: Corpus, shown: Corpus, state: ViewState) -> TextAlte
     )
     if len(dated) < len(messages):
         sentence += f" {_count(len(messages) - len(dated), 'undated message')} not placed."
-    if state.day:
-        sentence += f" A band marks the playback step from {day_text(state.day)}."
     caption = f"Messages on the timeline, counted by {unit}"
     return TextAlternative(sentence, caption, ("From", "To", "Messages", "Most from"), tuple(rows))
 
@@ -448,20 +464,23 @@ def markdown_table(columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) 
 def _lit_sentence(whole: Corpus, until: Corpus, lit: frozenset[str], state: ViewState) -> str:
     if not lit:
         return f"Nothing was sent on {day_text(state.day)} itself."
+    # A step of a month or a year lights thousands of letters: a sentence names the first
+    # TITLES_PER_LINE (the table lists what is drawn) and counts the rest.
     lit_rows = until.messages[until.messages[MESSAGE_ID].isin(lit)]
-    titles = "; ".join(
-        f"{whole.label(r[SENDER], state.codenames)} to "
-        f"{whole.label(r[RECIPIENT], state.codenames)}: {r[TITLE] or r[MESSAGE_ID]}"
-        for r in lit_rows.to_dict("records")
-    )
-    return f"Highlighted, sent on {day_text(state.day)}: {titles}."
+    named = lit_rows.head(TITLES_PER_LINE)[[SENDER, RECIPIENT, TITLE, MESSAGE_ID]]
+    titles = [
+        f"{whole.label(sender, state.codenames)} to "
+        f"{whole.label(recipient, state.codenames)}: {title or message}"
+        for sender, recipient, title, message in named.itertuples(index=False)
+    ]
+    return f"Highlighted, sent on {day_text(state.day)}: {_titles(titles, len(lit_rows))}."
 
 
-def _titles(titles: list[str]) -> str:
-    """A line's titles, the first TITLES_PER_LINE of them and a count of the rest."""
+def _titles(titles: list[str], count: int | None = None) -> str:
+    """The first TITLES_PER_LINE of `titles` and a count of the rest (of `count` in all)."""
     shown = "; ".join(titles[:TITLES_PER_LINE])
-    rest = len(titles) - TITLES_PER_LINE
-    return f"{shown}; and {rest} more" if rest > 0 else shown
+    rest = (len(titles) if count is None else count) - TITLES_PER_LINE
+    return f"{shown}; and {rest:,} more" if rest > 0 else shown
 
 
 def _span(start: date, end: date) -> str:
