@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import shutil
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -215,6 +217,32 @@ def test_a_byte_order_mark_does_not_hide_the_first_column(tmp_path):
     (letter,), source = read_all(path)
     assert letter.senders[0].name == "Johann Sebastian Bach"
     assert source.notices == []
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_sheet_saved_as_unicode_text_reads_as_its_utf8_original(tmp_path, encoding):
+    """A spreadsheet saved as "Unicode text" is UTF-16, with a byte order mark and tabs:
+    it gives the same letters, and is recognised as a csv2cmi sheet."""
+    from dashboard.formats import CSV2CMI, sniff
+
+    original = (SAMPLES / "hostile-tests.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(original)))
+    tabbed = io.StringIO()
+    csv.writer(tabbed, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    path = tmp_path / "unicode.txt"
+    path.write_bytes("\ufeff".encode(encoding) + tabbed.getvalue().encode(encoding))
+    letters, source = read_all(path)
+    expected, expected_source = read_all(SAMPLES / "hostile-tests.csv")
+
+    def rows(items):  # the same rows of another file
+        return [
+            replace(item, where=item.where.replace("hostile-tests.csv", "unicode.txt"))
+            for item in items
+        ]
+
+    assert letters == rows(expected) and len(letters) > 5
+    assert source.notices == rows(expected_source.notices)
+    assert sniff(path) == CSV2CMI
 
 
 def test_a_cut_short_row_keeps_what_it_has(tmp_path):

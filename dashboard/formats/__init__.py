@@ -38,7 +38,8 @@ def sniff(path: Path) -> str:
         raise UnreadableFile(path, "the file is empty")
     if cmif.looks_like(head) or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return CMIF
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    wide = csv2cmi.utf16(head)
+    text = head.decode("utf-16" if wide else "utf-8", errors="replace").lstrip("\ufeff")
     first_line = text.splitlines()[0] if text else ""
     if csv2cmi.looks_like(text):
         return CSV2CMI

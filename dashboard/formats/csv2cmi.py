@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import functools
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -106,10 +107,11 @@ def read(path: Path) -> Source:
     path = Path(path)
     try:
         with path.open("rb") as handle:
-            first = handle.readline().removeprefix(codecs.BOM_UTF8)
+            wide = utf16(handle.read(2))
+            handle.seek(0)
+            header = next(iter(_lines(handle, wide, {})), "")
     except OSError as error:
         raise UnreadableFile(path, error.strerror or str(error)) from None
-    header = first.decode("utf-8", errors="replace")
     delimiter = _delimiter(header)
     if delimiter is None:
         delimiter = max(_DELIMITERS, key=header.count)
@@ -126,8 +128,23 @@ def read(path: Path) -> Source:
         notices=[],
         skipped=[],
     )
-    source.letters = _letters(path, delimiter, source.notices, source.skipped)
+    source.letters = _letters(path, delimiter, wide, source.notices, source.skipped)
     return source
+
+
+def utf16(head: bytes) -> bool:
+    """Whether a file begins with a UTF-16 byte order mark, as a spreadsheet saved as
+    "Unicode text" does (with tabs between its columns)."""
+    return head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _lines(handle: BinaryIO, wide: bool, bad: dict[int, str]) -> Iterator[str]:
+    """The file's lines as text: UTF-16 when it begins with its byte order mark (a character
+    it cannot decode is replaced), else UTF-8 (_decoded)."""
+    if not wide:
+        return _decoded(handle, bad)
+    text = io.TextIOWrapper(handle, encoding="utf-16", errors="replace", newline="")
+    return (line.removeprefix("\ufeff") for line in text)
 
 
 def _decoded(handle: BinaryIO, bad: dict[int, str]) -> Iterator[str]:
@@ -144,11 +161,11 @@ def _decoded(handle: BinaryIO, bad: dict[int, str]) -> Iterator[str]:
 
 
 def _letters(
-    path: Path, delimiter: str, notices: list[Notice], skipped: list[Notice]
+    path: Path, delimiter: str, wide: bool, notices: list[Notice], skipped: list[Notice]
 ) -> Iterator[Letter]:
     bad: dict[int, str] = {}
     with path.open("rb") as handle:
-        rows = csv.reader(_decoded(handle, bad), delimiter=delimiter)
+        rows = csv.reader(_lines(handle, wide, bad), delimiter=delimiter)
         header = next(rows, [])
         sheet = _Sheet(path.name, [cell.strip() for cell in header], notices, skipped)
         row, last_line = 1, rows.line_num
