@@ -1462,51 +1462,79 @@ def _add_cells(
     across = ((end - start).days + 1) / BIN_DAYS[unit]
     # A bin's square fits the bin's width on a plot about 1400 px wide.
     largest = min(22.0, max(7.0, 1400 / across * 0.9))
-    share = (cells["letters"] / cells.groupby("row")["letters"].transform("max")).tolist()
-    sizes = [4 + (largest - 4) * math.sqrt(part) for part in share]
+    # Sizes and shades to a precision the eye can tell apart: a long view sends thousands.
+    share = (cells["letters"] / cells.groupby("row")["letters"].transform("max")).round(3)
+    sizes = [round(4 + (largest - 4) * math.sqrt(part), 1) for part in share]
+    share = share.tolist()
     names = labels or {}
-    hovers = []
-    for row, low, high, count in cells.itertuples(index=False):
-        who = names.get(row) or (
-            "others" if row == OTHERS_ROW else escape(whole.label(row, codenames))
-        )
-        hovers.append(
-            f"<b>{count:,} letter{'s' if count != 1 else ''}</b><br>{describe_span(low, high)}"
-            f"<br>{who}" + ("" if faint else "<br>Click to show these dates")
-        )
     xs = [
         _day_edge(low, (high - low).days / 2)
         for low, high in zip(cells["first"], cells["last"], strict=True)
     ]
     ys = [row_y[row] for row in cells["row"]]
-    figure.add_trace(
-        _scatter(
-            x=xs,
-            y=ys,
-            mode="markers",
-            name=f"letters per {unit}" + (" (range strip)" if strip else ""),
-            marker={
-                "symbol": "square",
-                "size": sizes,
-                "color": share,
-                "colorscale": BIN_SHADES,
-                "cmin": 0,
-                "cmax": 1,
-                "opacity": 0.5 if faint else 1,
-                "line": {"width": 0},
-            },
-            customdata=[
-                ["bin", f"{low.isoformat()}/{high.isoformat()}", int(count)]
-                for low, high, count in zip(
-                    cells["first"], cells["last"], cells["letters"], strict=True
-                )
-            ],
-            hovertext=hovers,
-            hovertemplate="%{hovertext}<extra></extra>",
-            showlegend=False,
-            **({} if strip else {"xaxis": OFF_STRIP}),
+    marker = {
+        "symbol": "square",
+        "colorscale": BIN_SHADES,
+        "cmin": 0,
+        "cmax": 1,
+        "opacity": 0.5 if faint else 1,
+        "line": {"width": 0},
+    }
+    name = f"letters per {unit}" + (" (range strip)" if strip else "")
+    counts = cells["letters"].tolist()
+    dates = [
+        f"{low.isoformat()}/{high.isoformat()}"
+        for low, high in zip(cells["first"], cells["last"], strict=True)
+    ]
+    if strip:
+        # The strip shows no hover: its squares carry their dates and counts, nothing more.
+        figure.add_trace(
+            _scatter(
+                x=xs,
+                y=ys,
+                mode="markers",
+                name=name,
+                marker={**marker, "size": sizes, "color": share},
+                customdata=[["bin", d, n] for d, n in zip(dates, counts, strict=True)],
+                hoverinfo="skip",
+                showlegend=False,
+            )
         )
-    )
+    else:
+        # A trace a row: what all its squares say alike (whose they are, that a click
+        # narrows the dates) is said once, in its hover template, not once a square.
+        spans = [
+            describe_span(low, high)
+            for low, high in zip(cells["first"], cells["last"], strict=True)
+        ]
+        click = "" if faint else "<br>Click to show these dates"
+        for row, places in cells.groupby("row", sort=False).indices.items():
+            who = names.get(row) or (
+                "others" if row == OTHERS_ROW else escape(whole.label(row, codenames))
+            )
+            figure.add_trace(
+                _scatter(
+                    x=[xs[i] for i in places],
+                    y=[ys[i] for i in places],
+                    mode="markers",
+                    name=name,
+                    marker={
+                        **marker,
+                        "size": [sizes[i] for i in places],
+                        "color": [share[i] for i in places],
+                    },
+                    customdata=[
+                        ["bin", dates[i], counts[i], "letter" if counts[i] == 1 else "letters"]
+                        for i in places
+                    ],
+                    text=[spans[i] for i in places],
+                    meta=who,
+                    hovertemplate="<b>%{customdata[2]:,} %{customdata[3]}</b><br>%{text}"
+                    "<br>%{meta}" + click + "<extra></extra>",
+                    showlegend=False,
+                    xaxis=OFF_STRIP,
+                )
+            )
     if step is not None:
         lit = (cells["first"] <= step[1]) & (cells["last"] >= step[0])
         figure.add_trace(

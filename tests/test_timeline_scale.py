@@ -33,7 +33,7 @@ from dashboard.figures import (
 from dashboard.formats import cmif
 from dashboard.letters import Metadata
 from dashboard.model import DATE, SENDER, load_corpus
-from dashboard.state import ViewState
+from dashboard.state import ViewState, describe_span
 from dashboard.views import describe, exhibit
 from dashboard.views.interactions import next_state, next_step
 
@@ -203,15 +203,25 @@ def test_a_few_senders_in_view_still_leave_the_rest_a_row_for_the_slider(centuri
 
 def test_binned_cells_say_their_count_and_dates_and_click_to_them(centuries):
     spec = timeline_spec(centuries, centuries, date(1800, 1, 1), date(1811, 12, 31))
-    (cells,) = _view_cells(spec)
-    assert cells["name"] == "letters per month"
+    # A trace a row, which names its row in its hover.
+    rows = _view_cells(spec)
+    names = spec["layout"]["yaxis"]["ticktext"]
+    assert len(rows) == len(names) and {t["meta"] for t in rows} <= {*names, "others"}
+    cells = rows[0]
+    assert cells["name"] == "letters per month" and len(set(cells["y"])) == 1
     first = cells["customdata"][0]
     assert first[0] == "bin"
     low, high = (date.fromisoformat(d) for d in first[1].split("/"))
     assert low.day == 1 and (high + timedelta(days=1)).day == 1
-    assert f"{first[2]} letter" in cells["hovertext"][0]
+    # The hover: the count (one letter, or letters), the month, whose, and what a click does.
+    assert first[3] == ("letter" if first[2] == 1 else "letters")
+    assert cells["text"][0] == describe_span(low, high)
+    template = cells["hovertemplate"]
+    assert "%{customdata[2]:,} %{customdata[3]}" in template and "%{meta}" in template
+    assert "Click to show these dates" in template
     # Each row's busiest bin is its largest and darkest square.
-    assert max(cells["marker"]["color"]) == 1 and max(cells["marker"]["size"]) <= 22
+    for row in rows:
+        assert max(row["marker"]["color"]) == 1 and max(row["marker"]["size"]) <= 22
     assert "others" in spec["layout"]["yaxis"]["ticktext"][-1]
     # A corpus without context events has no empty context row.
     assert not any("Context" in text for text in spec["layout"]["yaxis"]["ticktext"])
