@@ -437,7 +437,10 @@ def large_network_spec(
                     "marker": {
                         # Small, so that they never hide a name: size tells only among
                         # the named, whom the reader compares.
-                        "size": [UNNAMED_SIZE_PX + 3 * degrees[p] / max(most, 1) for p in unnamed],
+                        "size": [
+                            round(UNNAMED_SIZE_PX + 3 * degrees[p] / max(most, 1), 2)
+                            for p in unnamed
+                        ],
                         "color": colour,
                         "symbol": symbol,
                         "opacity": 0.6,
@@ -447,11 +450,11 @@ def large_network_spec(
                         },
                     },
                     "customdata": [["person", p] for p in unnamed],
-                    # Short, for thousands of dots: the name and the count.
-                    "hovertext": [
-                        f"<b>{texts[p]}</b><br>{letters_text(degrees[p])}" for p in unnamed
-                    ],
-                    "hovertemplate": "%{hovertext}<extra></extra>",
+                    # Short, for thousands of dots: the name and the count, the markup once
+                    # in the template (in JSON each tag costs six characters a dot).
+                    "text": [texts[p] for p in unnamed],
+                    "hovertext": [letters_text(degrees[p]) for p in unnamed],
+                    "hovertemplate": "<b>%{text}</b><br>%{hovertext}<extra></extra>",
                     "legendgroup": side,
                     "showlegend": False,
                 }

@@ -212,8 +212,8 @@ def boxes_of(
     width, height, font = size
     (plot_w, plot_h), to_px = large_plot_px(width, height)
     if sides is None:
-        # The name and the size a person would have if named: their hover's bold line and
-        # their count, sized as named nodes are.
+        # The name and the size a person would have if named: their text (a dot's, in its
+        # hover) and their count, sized as named nodes are.
         return {
             (key, side): box
             for trace in spec["data"]
@@ -223,7 +223,7 @@ def boxes_of(
             for box in label_boxes_px(
                 {key: side},
                 positions,
-                {key: trace["hovertext"][i].split("</b>")[0].removeprefix("<b>")},
+                {key: trace["text"][i]},
                 {key: (radii or {}).get(key, 7.0)},
                 to_px,
                 font,
