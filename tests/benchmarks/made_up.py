@@ -6,8 +6,9 @@ than the bundled one. Nothing here is real: names are strings of syllables, ids 
 
 from __future__ import annotations
 
+import itertools
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 
 from dashboard.dates import APPROXIMATE, EXACT, RANGE, UNCERTAIN, LetterDate
@@ -42,7 +43,11 @@ def letters(
         )
         for _ in range(cast)
     ]
-    weights = [1 / (rank + 1) for rank in range(cast)]
+    # Summed once: random.choices would sum them again at every call (the same draws).
+    cumulative = list(itertools.accumulate(1 / (rank + 1) for rank in range(cast)))
+    positions: dict[Party, list[int]] = {}
+    for position, person in enumerate(people):
+        positions.setdefault(person, []).append(position)
     places = [
         Place(made_up_name(rng, 2), f"https://sws.geonames.org/{rng.randrange(10**7)}/")
         for _ in range(max(10, count // 200))
@@ -58,11 +63,12 @@ def letters(
             when = LetterDate("", RANGE, day, day + timedelta(days=rng.randrange(2, 60)), certainty)
         else:
             when = LetterDate.day(day, UNCERTAIN if roll > 0.97 else EXACT)
-        chosen = rng.choices(people, weights, k=4)
+        chosen = rng.choices(people, cum_weights=cumulative, k=4)
         senders = tuple(dict.fromkeys(chosen[:2] if rng.random() < 0.05 else chosen[:1]))
         recipients = tuple(dict.fromkeys(chosen[2:] if rng.random() < 0.03 else chosen[2:3]))
         if set(recipients) & set(senders):
-            recipients = (rng.choice([p for p in people if p not in senders]),)
+            skipped = sorted(i for person in senders for i in positions[person])
+            recipients = (rng.choice(_Without(people, skipped)),)
         extra = (("sameAs", f"https://other.example/{number}"),) if rng.random() < 0.07 else ()
         yield Letter(
             key=f"L{number}",
@@ -76,3 +82,20 @@ def letters(
             edition="Made-up letters, a benchmark edition",
             extra=extra,
         )
+
+
+class _Without(Sequence):
+    """`items` without the positions in `skipped` (sorted), as a list of them would be, but
+    built in no time: random.choice needs only its length and one item."""
+
+    def __init__(self, items: list, skipped: list[int]) -> None:
+        self.items, self.skipped = items, skipped
+
+    def __len__(self) -> int:
+        return len(self.items) - len(self.skipped)
+
+    def __getitem__(self, index: int):  # type: ignore[override]
+        for position in self.skipped:
+            if position <= index:
+                index += 1
+        return self.items[index]
