@@ -375,8 +375,9 @@ def large_network_spec(
         )
     )
     table = edges_of(shown)
-    degrees = {p: int(n) for p, n in degrees_of(shown).items() if p in positions}
-    in_view = sorted(degrees, key=lambda p: (-degrees[p], p))
+    # Kept per layout: the positions are the context's, held as long as the app runs.
+    key = ("busiest in view", id(positions))
+    degrees, in_view = shown.memo(key, lambda c: _busiest_people(c, positions))
     most = degrees[in_view[0]] if in_view else 0
     # The named, then the busiest in view, then (faint, so that the drawing keeps its shape
     # under any filter) the busiest of the whole corpus with nothing in view.
@@ -597,6 +598,19 @@ def _add_curved_edges(
         hits.append(_edge_hits(trace, edge, _edge_hover(whole, edge, titles, codenames), reach))
     for hit in hits:
         figure.add_trace(hit)
+
+
+def _busiest_people(
+    corpus: Corpus, positions: Mapping[str, tuple[float, float]]
+) -> tuple[dict[str, int], list[str]]:
+    """Each person in view (who has a place) with their count of letters, and the people
+    busiest first (ties by id): sorted in arrays, for the tens of thousands of a large view."""
+    counts = degrees_of(corpus)
+    counts = counts[counts.index.isin(list(positions))]
+    table = pd.DataFrame({"person": counts.index.astype(object), "letters": counts.to_numpy()})
+    table = table.sort_values(["letters", "person"], ascending=[False, True], kind="stable")
+    people, letters = table["person"].tolist(), table["letters"].tolist()
+    return dict(zip(people, letters, strict=True)), people
 
 
 def _busiest_pairs(corpus: Corpus) -> tuple[dict[tuple[str, str], list[str]], list, int]:
@@ -1094,7 +1108,12 @@ def timeline_spec(
     in_view = messages.loc[view_mask, [DATE, SENDER]]
     # A row for each sender of the messages filtered by person and kind: no empty rows.
     source = shown if not messages.empty else whole
-    every = list(source.messages[SENDER].unique())
+    # Who sends, and who sends a dated letter, do not change with the dates shown: kept.
+    every = list(source.memo("senders", lambda c: c.messages[SENDER].unique().tolist()))
+    dated_senders = shown.memo(
+        "dated senders",
+        lambda c: c.messages.loc[c.messages[DATE].notna(), SENDER].unique().tolist(),
+    )
     # Sorted by side and name only when each sender gets a row: a large corpus's thousands
     # of senders are ranked by their letters instead (timeline_rows).
     every = sender_rows(source) if len(every) <= MOST_ROWS else every
@@ -1102,13 +1121,13 @@ def timeline_spec(
     if len(every) > MOST_ROWS and OTHERS_ROW not in rows:
         # Few senders in the dates shown, but the range slider's letters around them come
         # from many: those without a row of their own share one.
-        folded = set(dated[SENDER].unique()) - set(rows)
+        folded = set(dated_senders) - set(rows)
         rows, others = ([*rows, OTHERS_ROW], len(folded)) if folded else (rows, others)
     lanes = event_lanes(whole.events) if lanes is None else lanes
     context_height = LANE_SPACING * max(lanes.values(), default=0)
     row_y = {p: context_height + 1 + i for i, p in enumerate(rows)}
     # Senders folded into the last row stand at its height.
-    row_of = {p: row_y.get(p, row_y.get(OTHERS_ROW)) for p in dated[SENDER].unique()}
+    row_of = {p: row_y.get(p, row_y.get(OTHERS_ROW)) for p in dated_senders}
     row_of = {p: y for p, y in row_of.items() if y is not None}
     labels = [
         f"<i>others: {others:,} people</i>"
@@ -1238,7 +1257,7 @@ def timeline_spec(
         same_day.setdefault((row_of[row[SENDER]], row[DATE]), []).append(row[MESSAGE_ID])
     _add_spans(figure, records, row_of, same_day, people)
     # A trace for each kind of date the corpus has: none for one it never uses.
-    certainties = set(whole.messages[DATE_CERTAINTY].unique())
+    certainties = set(whole.memo("certainties", lambda c: c.messages[DATE_CERTAINTY].unique()))
     for certainty, symbol in () if binned else CERTAINTY_SYMBOL.items():
         if certainty not in certainties:
             continue

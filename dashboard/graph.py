@@ -107,13 +107,17 @@ def edges_within(corpus: Corpus, positions: np.ndarray) -> pd.DataFrame:
     cut = table[kept].copy()
     lists, kept_counts = cut[MESSAGE_IDS].tolist(), counts[kept]
     # An edge that keeps all its letters keeps its list (read only, never changed); the
-    # others take theirs from the flat array, edge by edge as it is ordered.
-    ids = corpus.messages[MESSAGE_ID].to_numpy()[letters[kept_letters]]
+    # others take a slice of the flat array, edge by edge as it is ordered: a view, not a
+    # copy (a list a line cost 0.7 s at 10^6 letters). Readers only iterate, count, slice
+    # and join them.
+    ids = corpus.messages[MESSAGE_ID].to_numpy(dtype=object)[letters[kept_letters]]
     ends = np.cumsum(kept_counts)
-    cut[MESSAGE_IDS] = [
-        listed if n == len(listed) else ids[end - n : end].tolist()
-        for listed, n, end in zip(lists, kept_counts.tolist(), ends.tolist(), strict=True)
-    ]
+    column = np.empty(len(lists), dtype=object)
+    for row, (listed, n, end) in enumerate(
+        zip(lists, kept_counts.tolist(), ends.tolist(), strict=True)
+    ):
+        column[row] = listed if n == len(listed) else ids[end - n : end]
+    cut[MESSAGE_IDS] = column
     cut[WEIGHT] = kept_counts
     return cut.reset_index(drop=True)
 

@@ -717,7 +717,9 @@ class Corpus:
         return part
 
     def _copies_of(self, positions: np.ndarray | None) -> pd.DataFrame:
-        if self.copies.empty or positions is None:
+        if self.copies.empty:
+            return self.copies
+        if positions is None:
             # Copies of letters outside the corpus (an extract's) are never shown.
             return self.copies[self.copies[MESSAGE_ID].isin(self.messages[MESSAGE_ID])]
         return self.copies.iloc[self.index.copies_of(positions)]

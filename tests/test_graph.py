@@ -7,6 +7,7 @@ import pytest
 from factory import write_corpus
 
 from dashboard.graph import (
+    MESSAGE_IDS,
     boxes_overlap,
     edges,
     label_box,
@@ -129,7 +130,7 @@ def test_playback_edges_cut_from_the_whole_are_the_edges_of_its_letters(count, d
     until = corpus.until(pd.Timestamp(day))
     expected = edges(until.messages).reset_index(drop=True)
     assert until.subset_of() is not None
-    pd.testing.assert_frame_equal(edges_of(until), expected, check_dtype=False)
+    pd.testing.assert_frame_equal(as_lists(edges_of(until)), expected, check_dtype=False)
 
 
 @pytest.mark.parametrize(
@@ -163,7 +164,12 @@ def test_filtered_edges_cut_from_the_whole_are_the_edges_of_its_letters(cut, tmp
     shown = corpus.filter(**cut)
     assert shown.subset_of() is not None
     expected = edges(shown.messages).reset_index(drop=True)
-    pd.testing.assert_frame_equal(edges_of(shown), expected, check_dtype=False)
+    pd.testing.assert_frame_equal(as_lists(edges_of(shown)), expected, check_dtype=False)
     until = shown.until(pd.Timestamp("1949-03-01"))
     expected = edges(until.messages).reset_index(drop=True)
-    pd.testing.assert_frame_equal(edges_of(until), expected, check_dtype=False)
+    pd.testing.assert_frame_equal(as_lists(edges_of(until)), expected, check_dtype=False)
+
+
+def as_lists(table: pd.DataFrame) -> pd.DataFrame:
+    """Edges with each line's letters as a list: a cut keeps slices of an array instead."""
+    return table.assign(**{MESSAGE_IDS: [list(ids) for ids in table[MESSAGE_IDS]]})
