@@ -407,13 +407,15 @@ def large_network_spec(
         drawn, pairs = _add_line_bands(figure, whole, shown, positions, lit, chosen, codenames)
     everyone = whole.people_by_id
     chosen_people = [p for p in people if p in degrees]
-    ranked = chosen_people + [p for p in in_view if p not in set(chosen_people)]
+    picked = set(chosen_people)
+    ranked = chosen_people + [p for p in in_view if p not in picked]
     # A chosen person is shown with everyone they wrote to or heard from, by name.
     limit = max(labels, len(in_view)) if chosen_people else labels
-    # Names and dots go to the busiest: nobody beyond the DOTS_MAX busiest (or ten times
-    # the names asked for) is tried for a name, which a dense centre would otherwise test
-    # thousands of times at every playback tick.
-    ranked = ranked[: max(DOTS_MAX, limit * NAME_TRIES_PER_NAME)]
+    if lit is not None:
+        # Playback names only among the DOTS_MAX busiest (or ten times the names asked
+        # for): its ticks would otherwise try a dense centre's thousands at every step.
+        # A still view tries everyone, so that names fill the quieter edges too.
+        ranked = ranked[: max(DOTS_MAX, limit * NAME_TRIES_PER_NAME)]
     texts = {p: escape(whole.label(p, codenames, short)) for p in ranked}
     radii = {p: node_size(degrees[p], most) / 2 for p in ranked}
     (plot_w, plot_h), to_px = large_plot_px(width_px, height_px)
