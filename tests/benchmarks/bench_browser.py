@@ -117,9 +117,19 @@ def open_page(driver, url: str, timeout: float) -> float:
     return time.perf_counter() - began
 
 
+# No callback of the page's is waiting, asked for or running (Dash's store).
+IDLE = """
+const callbacks = window.store && window.store.getState().callbacks;
+return !!callbacks && ["requested", "prioritized", "blocked", "executing", "watched",
+    "executed"].every(function (stage) { return !(callbacks[stage] || []).length; });
+"""
+
+
 def filter_dates(driver, low: date, high: date, timeout: float) -> float:
     """Seconds from a new date range in the picker until the charts are drawn again and
-    stay still, measured by the page's own clock."""
+    stay still, measured by the page's own clock. The range is set once the page has no
+    callback in flight, as a person's next choice comes after the last one has settled."""
+    wait(lambda: driver.execute_script(IDLE), timeout, "the page settling")
     summary = driver.execute_script(f"return document.getElementById({ids.SUMMARY!r}).textContent;")
     began = driver.execute_script(WATCH)
     driver.execute_script(
@@ -137,7 +147,15 @@ def filter_dates(driver, low: date, high: date, timeout: float) -> float:
         )
         return changed != summary and count > 0 and (now - last) / 1000 > STILL_S
 
-    wait(settled, timeout, f"redrawing for {low} to {high}")
+    try:
+        wait(settled, timeout, f"redrawing for {low} to {high}")
+    except TimeoutError as error:
+        count, _last, _now = driver.execute_script(DRAWN)
+        state = driver.execute_script(
+            f"return [window.location.search, "
+            f"document.getElementById({ids.SUMMARY!r}).textContent];"
+        )
+        raise TimeoutError(f"{error}: {count} drawings; the page at {state}") from None
     _count, last, _now = driver.execute_script(DRAWN)
     return (last - began) / 1000
 
