@@ -6,6 +6,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
@@ -60,13 +61,36 @@ def touch(duo) -> None:
     ActionChains(duo.driver).move_to_element(duo.find_element("h1")).click().perform()
 
 
+# No callback of the page's is waiting, asked for or running (Dash's store).
+SETTLED = """
+const callbacks = window.store && window.store.getState().callbacks;
+return !!callbacks && ["requested", "prioritized", "blocked", "executing", "watched",
+    "executed"].every(function (stage) { return !(callbacks[stage] || []).length; });
+"""
+
+
 def press_play(duo) -> None:
     """Tap Play once, as a visitor would, and wait for playback to start.
 
-    Once only: a second tap on a slow page would pause what the first started."""
-    before = query(duo)
-    duo.find_element(f"#{ids.PLAY}").click()
-    wait_for_query(duo, lambda q: q != before and q.get("play") == "on", timeout=20)
+    Once, on a settled page (no callback in flight): a second tap on a slow page would pause
+    what the first started. But a tap that changed nothing at all, with the page settled
+    again, was lost, and a visitor taps again: about one first tap in six after the kiosk
+    opens is lost (a defect the project's notes describe, not what these tests are about)."""
+    for _ in range(2):
+        duo._wait_for(
+            lambda d: d.execute_script(SETTLED),
+            timeout=20,
+            msg=lambda _d: "the page never settled",
+        )
+        before = query(duo)
+        duo.find_element(f"#{ids.PLAY}").click()
+        try:
+            wait_for_query(duo, lambda q, b=before: q != b and q.get("play") == "on", timeout=8)
+            return
+        except TimeoutException:
+            if query(duo) != before:
+                raise  # the tap did something else: not a lost tap
+    raise AssertionError("two taps on Play, on a settled page, did not start playback")
 
 
 def query(duo) -> dict[str, str]:
