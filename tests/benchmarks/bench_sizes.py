@@ -148,38 +148,30 @@ if what == "callbacks":
         low = first + __import__("datetime").timedelta(days=37 * fresh["at"])
         return render(f"?start={low}&end={min(low + third, last)}")
     cases["render, a new third of the span each run"] = measure(new_third)
-    # Playback walks the ten days: each tick is answered knowing what the page was sent.
-    sent = SentFigures()
+    # Playback along `days`, each tick answered knowing what the page was sent (a worker's
+    # own store of figures), back to the first day after the last.
+    def ticks(prefix, days):
+        sent, at = SentFigures(), {"i": 0}
+        render(f"{prefix}day={days[0]}&play=on", sent=sent)
+        def tick():
+            i = at["i"] % (len(days) - 1)
+            at["i"] += 1
+            before = f"{prefix}day={days[i]}&play=on"
+            if i == 0:
+                render(before, sent=sent)
+            now = f"{prefix}day={days[i + 1]}&play=on"
+            return render(now, rendered={"search": before, "path": "/", "frame": ""}, sent=sent)
+        return tick
+    # Playback walks the ten days.
     days = [start + __import__("datetime").timedelta(days=i) for i in range((end - start).days + 1)]
-    state = {"at": 0}
-    render(f"{ten}&day={days[0]}&play=on", sent=sent)
-    def tick():
-        i = state["at"] % (len(days) - 1)
-        state["at"] += 1
-        before = f"{ten}&day={days[i]}&play=on"
-        if i == 0:
-            render(before, sent=sent)
-        now = f"{ten}&day={days[i + 1]}&play=on"
-        return render(now, rendered={"search": before, "path": "/", "frame": ""}, sent=sent)
-    cases["playback tick"] = measure(tick)
+    cases["playback tick"] = measure(ticks(f"{ten}&", days))
     # Playback over the whole corpus: a step is a day, a week, a month or a year by its span.
     from dashboard.figures import playback_step
-    whole_sent = SentFigures()
     steps, day = [], first
     while day <= last and len(steps) < 400:
         steps.append(day)
         day = playback_step(day, first, last)[1] + __import__("datetime").timedelta(days=1)
-    along = {"at": 0}
-    render(f"?day={steps[0]}&play=on", sent=whole_sent)
-    def whole_tick():
-        i = along["at"] % (len(steps) - 1)
-        along["at"] += 1
-        before = f"?day={steps[i]}&play=on"
-        if i == 0:
-            render(before, sent=whole_sent)
-        now = f"?day={steps[i + 1]}&play=on"
-        return render(now, rendered={"search": before, "path": "/", "frame": ""}, sent=whole_sent)
-    cases["playback tick, whole period"] = measure(whole_tick)
+    cases["playback tick, whole period"] = measure(ticks("?", steps))
     cases["page of records"] = measure(lambda: render(
         "?page=3", rendered={"search": "?page=2", "path": "/", "frame": ""}))
     cases["embed, ten days"] = measure(lambda: render(ten, "/embed/network"))
